@@ -1,0 +1,1 @@
+"""The ``notalone`` command line: one module per command group."""

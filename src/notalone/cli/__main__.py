@@ -1,0 +1,5 @@
+"""``python -m notalone.cli``."""
+
+from notalone.cli.app import main
+
+main()

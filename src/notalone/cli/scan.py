@@ -1,0 +1,297 @@
+"""``notalone scan``: assess every message of a JSONL, CSV or plain-text file, on all cores.
+
+Bad records (invalid JSON, bad encoding, a missing field, an oversized message) are reported
+by line number on standard error and skipped, or stop the scan with ``--strict`` (exit 2).
+The summary counts them, so nothing is dropped silently. Message text never reaches stderr.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import IO
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+
+from notalone.cli.check import parse_severity
+from notalone.detection.engine import Engine
+from notalone.errors import InputError, NotAloneError
+from notalone.settings import Settings, build_engine, get_settings
+from notalone.taxonomy import FLAG_SEVERITY, Severity
+
+CHUNK = 256
+
+
+class Format(str, Enum):
+    auto = "auto"
+    jsonl = "jsonl"
+    csv = "csv"
+    text = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    line: int
+    id: str | int | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    line: int
+    kind: str  # invalid_json | invalid_encoding | missing_field | not_text | too_large
+    detail: str
+
+
+def _decode(raw: bytes, line: int) -> str | Problem:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Problem(line, "invalid_encoding", f"not valid UTF-8 (byte {exc.start})")
+
+
+def read_jsonl(stream: IO[bytes], text_field: str, id_field: str) -> Iterator[Record | Problem]:
+    for line, raw in enumerate(stream, start=1):
+        decoded = _decode(raw, line)
+        if isinstance(decoded, Problem):
+            yield decoded
+            continue
+        if not decoded.strip():
+            continue
+        try:
+            obj = json.loads(decoded)
+        except json.JSONDecodeError as exc:
+            yield Problem(line, "invalid_json", f"invalid JSON ({exc.msg} at column {exc.colno})")
+            continue
+        if not isinstance(obj, dict) or text_field not in obj:
+            yield Problem(line, "missing_field", f"no {text_field!r} field")
+            continue
+        text = obj[text_field]
+        if not isinstance(text, str):
+            yield Problem(line, "not_text", f"field {text_field!r} is not a string")
+            continue
+        rid = obj.get(id_field)
+        yield Record(line, rid if isinstance(rid, str | int) else None, text)
+
+
+def read_text(stream: IO[bytes]) -> Iterator[Record | Problem]:
+    for line, raw in enumerate(stream, start=1):
+        decoded = _decode(raw, line)
+        if isinstance(decoded, Problem):
+            yield decoded
+            continue
+        text = decoded.rstrip("\r\n")
+        if text.strip():
+            yield Record(line, line, text)
+
+
+def read_csv(stream: IO[bytes], text_column: str, id_column: str) -> Iterator[Record | Problem]:
+    wrapper = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")
+    reader = csv.DictReader(wrapper)
+    if reader.fieldnames is None or text_column not in reader.fieldnames:
+        raise InputError(
+            f"CSV has no column {text_column!r}; columns are: "
+            f"{', '.join(reader.fieldnames or [])}. Use --text-column."
+        )
+    for row in reader:
+        line = reader.line_num
+        text = row.get(text_column)
+        if text is None:
+            yield Problem(line, "missing_field", f"no value in column {text_column!r}")
+            continue
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            yield Problem(line, "invalid_encoding", "not valid UTF-8")
+            continue
+        rid = row.get(id_column)
+        yield Record(line, rid if rid not in (None, "") else line, text)
+
+
+def _guess(path: Path) -> Format:
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return Format.jsonl
+    if suffix in (".csv", ".tsv"):
+        return Format.csv
+    return Format.text
+
+
+# -- workers ---------------------------------------------------------------------------------
+
+_ENGINE: Engine | None = None
+
+
+def _init_worker(settings: Settings) -> None:
+    global _ENGINE
+    _ENGINE = build_engine(settings)
+
+
+Job = tuple[int, str | int | None, str, str | None]  # line, id, text, lang
+Outcome = tuple[int, str, str | None]  # line, severity (or error code), JSON line (or None)
+
+
+def _analyze_chunk(chunk: list[Job]) -> list[Outcome]:
+    """Worker side; one bad message becomes an error code, never an exception."""
+    engine = _ENGINE
+    if engine is None:
+        raise RuntimeError("scan worker used before _init_worker")
+    out: list[Outcome] = []
+    for line, rid, text, lang in chunk:
+        try:
+            assessment = engine.analyze(text, lang)
+        except NotAloneError as exc:
+            out.append((line, exc.code, None))
+            continue
+        payload = {"id": rid, "line": line, **assessment.model_dump(mode="json")}
+        out.append((line, assessment.severity.value, json.dumps(payload, ensure_ascii=False)))
+    return out
+
+
+def _chunks(
+    records: Iterator[Record | Problem], lang: str | None, problems: list[Problem], strict: bool
+) -> Iterator[list[Job]]:
+    chunk = []
+    for item in records:
+        if isinstance(item, Problem):
+            problems.append(item)
+            if strict:
+                break
+            continue
+        chunk.append((item.line, item.id, item.text, lang))
+        if len(chunk) >= CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def scan(
+    input: Path = typer.Argument(
+        ..., help="JSONL, CSV or plain-text file ('-' for stdin).", allow_dash=True
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write JSON lines here (default stdout)."
+    ),
+    fmt: Format = typer.Option(
+        Format.auto, "--format", help="Input format; guessed from the suffix."
+    ),
+    text_field: str = typer.Option("text", "--text-field", help="JSONL field holding the message."),
+    id_field: str = typer.Option("id", "--id-field", help="JSONL field holding the message id."),
+    text_column: str = typer.Option(
+        "text", "--text-column", help="CSV column holding the message."
+    ),
+    id_column: str = typer.Option("id", "--id-column", help="CSV column holding the message id."),
+    lang: str | None = typer.Option(
+        None, "--lang", help="vi or en for every message; detected when omitted."
+    ),
+    workers: int = typer.Option(0, "--workers", "-w", min=0, help="Processes; 0 = all cores."),
+    strict: bool = typer.Option(
+        False, "--strict", help="Stop with exit 2 at the first bad record."
+    ),
+    fail_on: str | None = typer.Option(
+        None, "--fail-on", help="Exit 1 if any message reaches this severity."
+    ),
+) -> None:
+    """Scan a file of messages and write one JSON Assessment per line."""
+    threshold = parse_severity(fail_on)
+    settings = get_settings()
+    err = Console(stderr=True)
+    if str(input) != "-" and not input.is_file():
+        raise InputError(f"input file {input} does not exist or is not a file")
+    if lang is not None and lang not in ("vi", "en"):
+        raise InputError(f"unsupported language {lang!r}; use vi or en, or omit --lang")
+    stream: IO[bytes] = sys.stdin.buffer if str(input) == "-" else input.open("rb")
+    kind = fmt if fmt is not Format.auto else (_guess(input) if str(input) != "-" else Format.jsonl)
+    if kind is Format.jsonl:
+        records = read_jsonl(stream, text_field, id_field)
+    elif kind is Format.csv:
+        records = read_csv(stream, text_column, id_column)
+    else:
+        records = read_text(stream)
+    n_workers = workers or os.cpu_count() or 1
+    problems: list[Problem] = []
+    counts: Counter[str] = Counter()
+    sink: IO[str] = output.open("w", encoding="utf-8") if output else sys.stdout
+    progress = Progress(
+        TextColumn("scanning"),
+        BarColumn(),
+        TextColumn("{task.completed:,} msgs"),
+        TimeRemainingColumn(),
+        console=err,
+        disable=not err.is_terminal,
+        transient=True,
+    )
+    reached = False
+    try:
+        with progress:
+            task = progress.add_task("scan", total=None)
+            chunks = _chunks(records, lang, problems, strict)
+            if n_workers == 1:
+                _init_worker(settings)
+                results = map(_analyze_chunk, chunks)
+                reached = _write(results, sink, counts, problems, threshold, progress, task)
+            else:
+                with ProcessPoolExecutor(
+                    n_workers, initializer=_init_worker, initargs=(settings,)
+                ) as pool:
+                    results = pool.map(_analyze_chunk, chunks)
+                    reached = _write(results, sink, counts, problems, threshold, progress, task)
+    finally:
+        if output:
+            sink.close()
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    for p in sorted(problems, key=lambda p: p.line):
+        err.print(
+            f"line {p.line}: {p.detail} — {'stopped' if strict else 'skipped'}", highlight=False
+        )
+    kinds = Counter(p.kind for p in problems)
+    summary = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in sorted(kinds.items())) or "none"
+    err.print(
+        f"scanned {counts['ok']:,} messages, {counts['flagged']:,} flagged; "
+        f"skipped {len(problems):,} bad records ({summary})",
+        highlight=False,
+    )
+    if strict and problems:
+        raise typer.Exit(2)
+    if reached:
+        raise typer.Exit(1)
+
+
+def _write(
+    results: Iterator[list[Outcome]],
+    sink: IO[str],
+    counts: Counter[str],
+    problems: list[Problem],
+    threshold: Severity | None,
+    progress: Progress,
+    task: TaskID,
+) -> bool:
+    """Write outcomes in input order; True when some message reached ``threshold``."""
+    reached = False
+    for batch in results:
+        for line, severity, out in batch:
+            if out is None:
+                problems.append(Problem(line, severity, severity.replace("_", " ")))
+                continue
+            sink.write(out + "\n")
+            counts["ok"] += 1
+            level = Severity(severity)
+            if level >= FLAG_SEVERITY:
+                counts["flagged"] += 1
+            if threshold is not None and level >= threshold:
+                reached = True
+        progress.advance(task, len(batch))
+    return reached

@@ -1,0 +1,155 @@
+"""The detector plugin interface, the document detectors read, and the registry.
+
+A detector turns a normalized ``Document`` into ``Signal``s: a cue (from the shared cue
+vocabulary of docs/rules.md), the category it weighs toward, and the original span that shows
+it. The engine, not the detector, turns co-occurring cues into severities, so a third-party
+detector's cues take part in the same combinations as the built-in rules.
+
+Third parties register a ``Detector`` subclass (or a factory returning an instance) in the
+``notalone.plugins`` entry-point group; ``Registry.validate()`` checks it.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+
+from notalone.detection.lang import LANGUAGES, choose, language_pack, scores
+from notalone.detection.normalize import (
+    Channel,
+    Cleaned,
+    Lexicon,
+    Tokens,
+    build_channel,
+    clean,
+    tokenize,
+)
+from notalone.errors import PluginError
+from notalone.taxonomy import CATEGORY_IDS, Severity
+
+ENTRY_POINT_GROUP = "notalone.plugins"
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    cue: str
+    category: str | None  # None: a context cue that only feeds combinations
+    weight: float
+    severity: Severity
+    start: int
+    end: int
+    source: str
+    rule: str | None = None
+    requires: tuple[str, ...] = ()
+    explanation: tuple[str, str] | None = None  # (vi, en)
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A message a detector must flag for ``categories`` (or, if empty, must leave alone)."""
+
+    text: str
+    language: str
+    categories: frozenset[str] = frozenset()
+
+
+@dataclass(slots=True)
+class Document:
+    """One message, normalized once and shared by every detector."""
+
+    text: str
+    cleaned: Cleaned
+    tokens: Tokens
+    language: str
+    languages: tuple[str, ...]  # which languages' packs should read it
+    _channels: dict[str, Channel] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, text: str, lexicon: Lexicon, lang: str | None = None) -> Document:
+        cleaned = clean(text)
+        tokens = tokenize(cleaned, lexicon)
+        if lang in LANGUAGES:
+            return cls(text, cleaned, tokens, lang, (lang,))
+        vi, en = scores(cleaned, tokens.words)
+        language = choose(vi, en)
+        if language == "other":
+            languages: tuple[str, ...] = LANGUAGES
+        else:
+            minor = en if language == "vi" else vi
+            other = "en" if language == "vi" else "vi"
+            languages = (language, other) if minor >= 2 else (language,)
+        return cls(text, cleaned, tokens, language, languages)
+
+    def channel(self, language: str) -> Channel:
+        """The tokens with ``language``'s chat spelling expanded (built once, on demand)."""
+        found = self._channels.get(language)
+        if found is None:
+            found = build_channel(self.tokens, language_pack(language).expansions)
+            self._channels[language] = found
+        return found
+
+
+class Detector(ABC):
+    """Turns a ``Document`` into ``Signal``s. Subclasses set the four class attributes."""
+
+    name: str
+    version: str
+    languages: tuple[str, ...]
+    categories: tuple[str, ...]
+
+    @property
+    def source(self) -> str:
+        return f"{self.name}@{self.version}"
+
+    @abstractmethod
+    def detect(self, doc: Document) -> list[Signal]: ...
+
+    def examples(self) -> list[Example]:
+        return []
+
+    def lexicon(self) -> set[str]:
+        """Words this detector wants obfuscated text repaired into (see ``normalize``)."""
+        return set()
+
+
+class ConversationDetector(Detector):
+    """Capability mixin for detectors that also read whole conversations (issue: conversations)."""
+
+
+class Registry:
+    """The detectors an engine runs: built-ins first, then entry-point plugins."""
+
+    def __init__(self, detectors: list[Detector] | None = None) -> None:
+        self.detectors: list[Detector] = list(detectors or [])
+
+    def add(self, detector: Detector) -> None:
+        self.detectors.append(detector)
+
+    def load_entry_points(self) -> None:
+        for ep in entry_points(group=ENTRY_POINT_GROUP):
+            try:
+                obj = ep.load()
+                detector = obj() if isinstance(obj, type) or callable(obj) else obj
+            except Exception as exc:  # a broken plugin must say which one it is
+                raise PluginError(f"plugin {ep.name!r} ({ep.value}) failed to load: {exc}") from exc
+            self.add(detector)
+
+    def validate(self) -> None:
+        names: set[str] = set()
+        for det in self.detectors:
+            label = type(det).__name__
+            if not isinstance(det, Detector):
+                raise PluginError(f"{label} is not a notalone Detector subclass")
+            for attr in ("name", "version", "languages", "categories"):
+                if not getattr(det, attr, None):
+                    raise PluginError(f"{label} must set a non-empty '{attr}' attribute")
+            if det.name in names:
+                raise PluginError(f"two detectors are named {det.name!r}; names must be unique")
+            names.add(det.name)
+            unknown = set(det.categories) - set(CATEGORY_IDS)
+            if unknown:
+                raise PluginError(f"{det.name}: unknown categories {sorted(unknown)}")
+            bad_langs = set(det.languages) - {*LANGUAGES, "other"}
+            if bad_langs:
+                raise PluginError(f"{det.name}: unsupported languages {sorted(bad_langs)}")

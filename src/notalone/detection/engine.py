@@ -1,0 +1,238 @@
+"""The engine: runs the detectors on a message and turns their signals into an Assessment.
+
+Severity comes from co-occurring cues: each category takes the highest severity of its own
+rules and of the combinations (``combos.toml``) that hold, lowered by guards (a scam warning
+that quotes the scam). Scores are the noisy-OR of cue weights, kept inside the severity's band
+so that score and severity never disagree (docs/rules.md).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+
+from notalone import __version__
+from notalone.detection.advice import DEFAULT_LOCALE, AdviceBook, HelplineDirectory
+from notalone.detection.detector import Detector, Document, Registry, Signal
+from notalone.detection.lang import LANGUAGES
+from notalone.detection.normalize import Lexicon
+from notalone.detection.rules.detector import RuleDetector
+from notalone.detection.rules.pack import Combo, RuleSet
+from notalone.detection.types import Assessment, CategoryAssessment, EngineInfo, Evidence
+from notalone.errors import InputError, InvalidEncoding, MessageTooLarge
+from notalone.taxonomy import CATEGORY_IDS, SCORE_BANDS, TAXONOMY_VERSION, Severity
+
+DEFAULT_MAX_BYTES = 64 * 1024
+_GUARDED = {
+    "vi": "Tin nhắn có vẻ là lời cảnh báo về thủ đoạn này, không phải chính thủ đoạn.",
+    "en": "This reads like a warning about this trick rather than the trick itself.",
+}
+
+
+class Engine:
+    """Holds the compiled detectors; build once, call ``analyze`` many times (thread-safe)."""
+
+    def __init__(
+        self,
+        *,
+        rules: RuleSet | None = None,
+        detectors: list[Detector] | None = None,
+        plugins: bool = False,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        default_locale: str = DEFAULT_LOCALE,
+        helplines_path: Path | None = None,
+        advice_path: Path | None = None,
+    ) -> None:
+        if max_bytes < 1:
+            raise ValueError("max_bytes must be positive")
+        rule_detector = RuleDetector(rules)
+        registry = Registry([rule_detector, *(detectors or [])])
+        if plugins:
+            registry.load_entry_points()
+        registry.validate()
+        self.detectors = registry.detectors
+        self.ruleset = rule_detector.ruleset
+        self.max_bytes = max_bytes
+        self.advice_book = AdviceBook(advice_path)
+        self.helpline_directory = HelplineDirectory(helplines_path, default_locale)
+        words: set[str] = set()
+        for det in self.detectors:
+            words |= det.lexicon()
+        self.lexicon = Lexicon(words)
+        self._combos_by_cue: dict[str, list[Combo]] = defaultdict(list)
+        for combo in self.ruleset.combos:
+            for cue in combo.cues:
+                self._combos_by_cue[cue].append(combo)
+        self._clean_assessment = lru_cache(maxsize=64)(
+            lambda language, locale: self._build_assessment([], language, locale)
+        )
+        self.info = EngineInfo(
+            version=__version__, taxonomy=TAXONOMY_VERSION, rules=self.ruleset.digest
+        )
+
+    # -- input ------------------------------------------------------------------------------
+
+    def check_input(self, text: object) -> str:
+        """The message as text, or an ``InputError`` that never quotes it."""
+        if isinstance(text, bytes | bytearray):
+            try:
+                text = bytes(text).decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InvalidEncoding(
+                    f"message is not valid UTF-8 (bad byte at offset {exc.start})"
+                ) from None
+        if not isinstance(text, str):
+            raise InputError(f"message must be text, not {type(text).__name__}")
+        if text.isascii():
+            size = len(text)
+        else:
+            try:
+                size = len(text.encode("utf-8"))
+            except UnicodeEncodeError as exc:
+                raise InvalidEncoding(
+                    f"message holds an unpaired surrogate at character {exc.start}; "
+                    "it was probably decoded with the wrong encoding"
+                ) from None
+        if size > self.max_bytes:
+            raise MessageTooLarge(
+                f"message is {size} bytes; the limit is {self.max_bytes} bytes. "
+                "Split it into messages or raise the limit (NOTALONE_MAX_MESSAGE_BYTES)."
+            )
+        return text
+
+    # -- analysis ---------------------------------------------------------------------------
+
+    def analyze(
+        self, text: str, lang: str | None = None, *, locale: str | None = None
+    ) -> Assessment:
+        text = self.check_input(text)
+        if lang is not None and lang not in LANGUAGES:
+            raise InputError(
+                f"unsupported language {lang!r}; use one of {', '.join(LANGUAGES)} or omit it",
+                fields={"lang": "unsupported"},
+            )
+        if locale is not None and locale not in self.helpline_directory.locales:
+            known = ", ".join(self.helpline_directory.locales)
+            raise InputError(
+                f"unknown locale {locale!r}; use one of {known}", fields={"locale": "unknown"}
+            )
+        if not text.strip():
+            return self._assessment([], lang or "other", locale)
+        doc = Document.build(text, self.lexicon, lang)
+        signals: list[Signal] = []
+        for det in self.detectors:
+            if set(det.languages) & set(doc.languages) or "other" in det.languages:
+                signals.extend(det.detect(doc))
+        categories = self._categorize(doc, signals) if signals else []
+        return self._assessment(categories, doc.language, locale)
+
+    def _categorize(self, doc: Document, signals: list[Signal]) -> list[CategoryAssessment]:
+        present = {s.cue for s in signals}
+        live = [s for s in signals if not s.requires or not present.isdisjoint(s.requires)]
+        present = {s.cue for s in live}
+        by_cue: dict[str, list[Signal]] = defaultdict(list)
+        by_category: dict[str, list[Signal]] = defaultdict(list)
+        for s in live:
+            by_cue[s.cue].append(s)
+            if s.category:
+                by_category[s.category].append(s)
+        holding_by_cat: dict[str, list[Combo]] = defaultdict(list)
+        candidates = {c for cue in present for c in self._combos_by_cue.get(cue, ())}
+        for combo in sorted(candidates, key=lambda c: c.id):
+            if combo.holds(present):
+                holding_by_cat[combo.category].append(combo)
+        language = "vi" if doc.language == "vi" else "en"
+        results = []
+        for cat in CATEGORY_IDS:
+            own = by_category.get(cat, [])
+            holding = holding_by_cat.get(cat, [])
+            if not own and not holding:
+                continue
+            severity = max((s.severity for s in own), default=Severity.NONE)
+            weights: dict[str, float] = {}
+            for s in own:
+                weights[s.cue] = max(weights.get(s.cue, 0.0), s.weight)
+            score = 1.0 - math.prod(1.0 - w for w in weights.values())
+            top_combo = None
+            for combo in holding:
+                score = max(score, combo.score)
+                if combo.severity > severity or (top_combo is None and combo.severity >= severity):
+                    severity = combo.severity
+                    top_combo = combo
+            guarded = False
+            for guard in self.ruleset.guards:
+                if cat in guard.categories and not guard.cues.isdisjoint(present):
+                    guarded = guarded or severity > guard.cap
+                    severity = min(severity, guard.cap)
+            if severity is Severity.NONE:
+                continue
+            low, high = SCORE_BANDS[severity]
+            score = round(
+                min(max(score, low), high if severity is Severity.CRITICAL else high - 0.001), 3
+            )
+            shown = list(own)
+            for combo in holding:
+                for cue in combo.cues & present:
+                    shown.extend(by_cue[cue])
+            results.append(
+                CategoryAssessment(
+                    id=cat,
+                    score=score,
+                    severity=severity,
+                    explanation=_GUARDED[language]
+                    if guarded
+                    else self._explain(top_combo, own, language),
+                    evidence=_evidence(doc.text, shown),
+                )
+            )
+        results.sort(key=lambda c: (-c.severity.rank, -c.score, c.id))
+        return results
+
+    @staticmethod
+    def _explain(combo: Combo | None, own: list[Signal], language: str) -> str:
+        if combo is not None:
+            return combo.explain.text(language)
+        best = max(
+            (s for s in own if s.explanation),
+            key=lambda s: (s.severity.rank, s.weight, -s.start),
+            default=None,
+        )
+        if best is None or best.explanation is None:
+            return ""
+        return best.explanation[0] if language == "vi" else best.explanation[1]
+
+    def _assessment(
+        self, categories: list[CategoryAssessment], language: str, locale: str | None
+    ) -> Assessment:
+        if not categories:  # immutable, so the clean verdict is built once per language
+            return self._clean_assessment(language, locale)
+        return self._build_assessment(categories, language, locale)
+
+    def _build_assessment(
+        self, categories: list[CategoryAssessment], language: str, locale: str | None
+    ) -> Assessment:
+        severity = categories[0].severity if categories else Severity.NONE
+        ids = tuple(c.id for c in categories)
+        loc = locale or self.helpline_directory.locale_for(language)
+        return Assessment(
+            severity=severity,
+            categories=categories,
+            language=language,
+            advice=self.advice_book.advice(ids[:2], language),
+            helplines=list(self.helpline_directory.helplines(loc, ids, language)),
+            engine=self.info,
+        )
+
+
+def _evidence(text: str, signals: list[Signal]) -> list[Evidence]:
+    seen: dict[tuple[int, int, str | None], Signal] = {}
+    for s in signals:
+        seen.setdefault((s.start, s.end, s.rule), s)
+    return [
+        Evidence(start=s.start, end=s.end, text=text[s.start : s.end], source=s.source, rule=s.rule)
+        for (_, _, _), s in sorted(
+            seen.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")
+        )
+    ]

@@ -1,0 +1,476 @@
+"""Text normalization that never loses the way back to the original characters.
+
+The pipeline (DOMAIN.md §8.6): Unicode NFKC/NFC per grapheme cluster, invisible characters
+dropped, look-alike letters mapped to Latin, lower-casing; then word tokens; obfuscated words
+re-joined ("n.g.u", "c h ó"), repeated letters collapsed, leetspeak repaired — each only when
+the result is a word some rule knows (the lexicon). Teencode expansion is per language
+(``lang/``). Every token keeps the span of the original text it came from, so evidence always
+points at what the child actually saw.
+
+Two channels are matched: the *diacritic* channel (tokens as normalized) and the *folded*
+channel (accents removed, đ→d). Folding is an extra view, never a replacement: a match on the
+folded channel is accepted only where the writer typed no accent (see ``accepts``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from collections.abc import Collection
+from dataclasses import dataclass
+from itertools import accumulate
+
+# Default-ignorable code points used to defeat keyword filters (DOMAIN.md §8.5).
+_IGNORABLE = frozenset(
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f"
+    "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069"
+    "\u3164\ufeff\uffa0"
+)
+
+# Look-alike letters that NFKC leaves alone (UTS #39 confusables, the ones seen in the wild:
+# Cyrillic, Greek and small capitals).
+_CONFUSABLES = {
+    # Cyrillic
+    "а": "a", "в": "b", "е": "e", "ё": "ë", "к": "k", "м": "m", "н": "h", "о": "o",
+    "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "ï",
+    "ј": "j", "ԁ": "d", "ԛ": "q", "ԝ": "w", "һ": "h", "ɡ": "g", "ӏ": "l",
+    # Greek
+    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o",
+    "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "γ": "y", "ω": "w",
+    # small capitals
+    "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ꜰ": "f", "ɢ": "g", "ʜ": "h",
+    "ɪ": "i", "ᴊ": "j", "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p",
+    "ʀ": "r", "ꜱ": "s", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ʏ": "y", "ᴢ": "z",
+}  # fmt: skip
+
+# Characters whose presence sends a message down the slow, per-cluster path.
+_SLOW = re.compile(
+    "[" + "".join(sorted(_IGNORABLE)) + "".join(sorted(_CONFUSABLES)) + "\u0300-\u036f]"
+)
+
+_TOKEN = re.compile(r"[^\W_]+")
+# A full stop ends a sentence only when no letter or digit follows it ("10.000", "abc.top").
+_STOPS = re.compile(r"(?:[!?;\n。¦]|\.(?![^\W_]))+")
+_TOKEN_OR_STOP = re.compile(r"[^\W_]+|(?:[!?;\n。¦]|\.(?![^\W_]))+")
+_WORD_OR_BOUNDARY = re.compile(r"[^\W_]+|¦")
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b"})
+_NUMBER_WITH_UNIT = re.compile(r"\d+[a-zđ]{0,3}|\d+")
+_JOIN_PUNCT = frozenset(".-_*/|+~")
+_DIGIT = re.compile(r"\d")
+_MARKS = re.compile("[\u0300-\u036f]+")
+_TRIPLE = re.compile(r"([^\W\d_])\1\1")
+# Letters that are words on their own in chat (Vietnamese words and teencode pronouns).
+_STANDALONE = frozenset("aeiouymtkjrzvàáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵôơưêăâởờởừừứửựồốổỗộ")
+# Short letter groups split by joining marks ("ch-ửi", "n.g.u") that spell a known word send a
+# message down the obfuscation path; "bit.ly" does not. Single letters split by spaces
+# ("c h ó") are spotted on the word list instead.
+_FRAGMENTS = re.compile(r"(?<![a-z])[a-z]{1,3}(?:[.\-_*/|+~][a-z]{1,3})+(?![a-z])")
+_SINGLES = re.compile(r"(?<![^\W_])[^\W_](?: [^\W_])+(?![^\W_])")  # one-letter words in a row
+_JOINERS = re.compile(r"[.\-_*/|+~]")
+
+#: Marks a sentence boundary between tokens; no pattern may contain it.
+BOUNDARY = "¦"
+
+
+def _build_fold() -> dict[int, str]:
+    table: dict[int, str] = {ord("đ"): "d", ord("Đ"): "D"}
+    for code in range(0x00C0, 0x1F00):
+        ch = chr(code)
+        base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+        if base and base != ch and len(base) == 1 and base.isascii():
+            table[code] = base
+    return table
+
+
+FOLD = _build_fold()
+
+
+def fold(text: str) -> str:
+    """Remove Vietnamese (and other Latin) accents, đ→d; one character in, one out."""
+    if text.isascii():
+        return text
+    # Fast paths in C: Latin text, then any text whose decomposition only adds marks; the
+    # table (slow, per character) handles the rest length-preservingly.
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    quick = decomposed.encode("ascii", "ignore").decode("ascii")
+    if len(quick) == len(text):
+        return quick
+    unmarked = _MARKS.sub("", decomposed)
+    return unmarked if len(unmarked) == len(text) else text.translate(FOLD)
+
+
+def accepts(typed: str, pattern: str) -> bool:
+    """Whether ``typed`` (a slice of the diacritic channel) may stand for ``pattern``.
+
+    Both fold to the same letters already. A letter typed with an accent must equal the
+    pattern's letter; a letter typed without one stands for any accented form of it.
+    """
+    if typed == pattern:
+        return True
+    for t, p in zip(typed, pattern, strict=True):
+        if t != p and t.translate(FOLD) != t:
+            return False
+    return True
+
+
+# Vietnamese tone placement: old style (òa) and new style (oà) spell the same syllable.
+_TONE_PLACEMENT = {}
+for _tone in "\u0300\u0301\u0309\u0303\u0323":
+    for _first, _second in (("o", "a"), ("o", "e"), ("u", "y")):
+        _old = unicodedata.normalize("NFC", _first + _tone + _second)
+        _new = unicodedata.normalize("NFC", _first + _second + _tone)
+        _TONE_PLACEMENT[_old] = _new
+_TONE_RE = re.compile("|".join(map(re.escape, _TONE_PLACEMENT)))
+
+
+@dataclass(slots=True)
+class Cleaned:
+    """Lower-cased, NFC, de-obfuscated characters with a map back to the original.
+
+    ``starts[i]``/``ends[i]`` give the original span of clean character ``i``; ``None`` means
+    the identity map (the fast path for text that needed no per-character work).
+    """
+
+    text: str
+    starts: list[int] | None
+    ends: list[int] | None
+    _folded: str | None = None
+
+    @property
+    def folded(self) -> str:
+        if self._folded is None:
+            self._folded = fold(self.text)
+        return self._folded
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        if self.starts is None or self.ends is None:
+            return start, end
+        if start >= end:
+            return (self.starts[start], self.starts[start]) if start < len(self.starts) else (0, 0)
+        return self.starts[start], self.ends[end - 1]
+
+
+def clean(text: str) -> Cleaned:
+    """Unicode-normalize and lower-case ``text``, keeping the original offsets."""
+    if text.isascii():
+        lowered = text.lower()
+        return Cleaned(_fix_tones(lowered), None, None)
+    if not _SLOW.search(text) and unicodedata.is_normalized("NFKC", text):
+        lowered = text.lower()
+        if len(lowered) == len(text):
+            fixed = _fix_tones(lowered)
+            if len(fixed) == len(lowered):
+                return Cleaned(fixed, None, None)
+    return _clean_slow(text)
+
+
+def _fix_tones(text: str) -> str:
+    return (
+        _TONE_RE.sub(lambda m: _TONE_PLACEMENT[m.group()], text) if _TONE_RE.search(text) else text
+    )
+
+
+def _clean_slow(text: str) -> Cleaned:
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and (unicodedata.combining(text[j]) or text[j] in _IGNORABLE):
+            j += 1
+        cluster = "".join(c for c in text[i:j] if c not in _IGNORABLE)
+        if cluster:
+            piece = unicodedata.normalize("NFKC", cluster)
+            piece = "".join(_CONFUSABLES.get(c, c) for c in piece.lower() if c not in _IGNORABLE)
+            piece = unicodedata.normalize("NFC", piece)
+            for ch in piece:
+                out.append(ch)
+                starts.append(i)
+                ends.append(j)
+        i = j
+    cleaned = "".join(out)
+    fixed = _fix_tones(cleaned)
+    if len(fixed) != len(cleaned):  # defensive: tone fixes are length-preserving
+        fixed = cleaned
+    return Cleaned(fixed, starts, ends)
+
+
+class Lexicon:
+    """Words some rule knows; decides whether a repair is a repair or a guess.
+
+    Membership follows the matcher's accent rule (``accepts``): "ngu" is known when "ngủ" is,
+    but "aở" is not known because of "áo".
+    """
+
+    __slots__ = ("_forms", "_max")
+
+    def __init__(self, words: Collection[str]) -> None:
+        forms: dict[str, set[str]] = {}
+        for w in words:
+            if w:
+                forms.setdefault(fold(w), set()).add(w)
+        self._forms = {k: tuple(sorted(v)) for k, v in forms.items()}
+        self._max = max((len(w) for w in self._forms), default=0)
+
+    def __contains__(self, word: str) -> bool:
+        forms = self._forms.get(fold(word))
+        return forms is not None and any(accepts(word, form) for form in forms)
+
+    def knows_folded(self, folded: str) -> bool:
+        """Whether some known word folds to ``folded`` (a cheap first check)."""
+        return folded in self._forms
+
+    def may_spell(self, spaced: str) -> bool:
+        """Whether letters spaced out like "c h o" could hold a known word of two or more."""
+        letters = spaced.replace(" ", "")
+        if len(letters) > 24:
+            return True
+        forms = self._forms
+        return any(
+            letters[a:b] in forms
+            for a in range(len(letters) - 1)
+            for b in range(a + 2, len(letters) + 1)
+        )
+
+    def spell(self, letters: str) -> list[tuple[int, int]]:
+        """Cut spaced-out single letters into the fewest pieces, known words where possible.
+
+        Returns (start, end) pieces covering ``letters``; a piece of one letter is a letter
+        left alone. Linear in ``len(letters)`` (words are at most the lexicon's longest).
+        """
+        n = len(letters)
+        cost = [0] * (n + 1)
+        back = [0] * (n + 1)
+        longest = self._max
+        for end in range(1, n + 1):
+            cost[end], back[end] = cost[end - 1] + 1, end - 1
+            for start in range(max(0, end - longest), end - 1):
+                if cost[start] + 1 <= cost[end] and letters[start:end] in self:
+                    cost[end], back[end] = cost[start] + 1, start
+                    break  # the longest word ending here wins ties
+        pieces = []
+        end = n
+        while end > 0:
+            pieces.append((back[end], end))
+            end = back[end]
+        return pieces[::-1]
+
+
+class Tokens:
+    """A message's normalized words, and the original span of each (worked out on demand:
+    most messages never need them, because nothing fires)."""
+
+    __slots__ = ("_cleaned", "_spans", "words")
+
+    def __init__(
+        self, words: list[str], cleaned: Cleaned, spans: list[tuple[int, int]] | None = None
+    ) -> None:
+        self.words = words
+        self._cleaned = cleaned
+        self._spans = spans
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def span(self, index: int) -> tuple[int, int]:
+        if self._spans is None:
+            span = self._cleaned.span
+            self._spans = [span(*m.span()) for m in _TOKEN_OR_STOP.finditer(self._cleaned.text)]
+        return self._spans[index]
+
+
+def tokenize(cleaned: Cleaned, lexicon: Lexicon) -> Tokens:
+    """Words with sentence boundaries and lexicon-checked repairs, mapped to the original."""
+    text = cleaned.text
+    folded = cleaned.folded
+    if any(lexicon.knows_folded(_JOINERS.sub("", m.group())) for m in _FRAGMENTS.finditer(folded)):
+        return _tokenize_obfuscated(cleaned, lexicon)
+    # The common case stays in C: sentence stops become BOUNDARY words, and whole-text
+    # checks decide whether any per-word repair is needed at all.
+    if _STOPS.search(text):
+        words = _WORD_OR_BOUNDARY.findall(_STOPS.sub(f" {BOUNDARY} ", text))
+    else:
+        words = _TOKEN.findall(text)
+    if any(lexicon.may_spell(fold(m.group())) for m in _SINGLES.finditer(" ".join(words))):
+        return _tokenize_obfuscated(cleaned, lexicon)
+    if _TRIPLE.search(folded):
+        words = [w if w.isalpha() and not _TRIPLE.search(w) else _repair(w, lexicon) for w in words]
+    elif _DIGIT.search(folded):
+        words = [w if w.isalpha() else _repair(w, lexicon) for w in words]
+    return Tokens(words, cleaned)
+
+
+def _tokenize_obfuscated(cleaned: Cleaned, lexicon: Lexicon) -> Tokens:
+    text = cleaned.text
+    raw = [m.span() for m in _TOKEN.finditer(text)]
+    words: list[str] = []
+    spans: list[tuple[int, int]] = []
+    i, n = 0, len(raw)
+    prev_end = 0
+    while i < n:
+        start, end = raw[i]
+        if (
+            words
+            and _STOPS.search(text, prev_end, start)
+            and not _is_joinable_sep(text[prev_end:start])
+        ):
+            words.append(BOUNDARY)
+            spans.append(cleaned.span(prev_end, start))
+        if i + 1 < n and _may_be_obfuscated(text, start, end, *raw[i + 1]):
+            run_end = _obfuscated_run(text, raw, i)
+            for word, first, last in _rejoin(text, raw, i, run_end, lexicon):
+                words.append(word)
+                spans.append(cleaned.span(raw[first][0], raw[last][1]))
+            prev_end = raw[run_end - 1][1]
+            i = run_end
+            continue
+        words.append(_repair(text[start:end], lexicon))
+        spans.append(cleaned.span(start, end))
+        prev_end = end
+        i += 1
+    return Tokens(words, cleaned, spans)
+
+
+def _may_be_obfuscated(text: str, s0: int, e0: int, s1: int, e1: int) -> bool:
+    if e0 - s0 == 1 and e1 - s1 == 1:
+        return s1 - e0 <= 3
+    return s1 - e0 == 1 and text[e0] in _JOIN_PUNCT and e0 - s0 <= 3 and e1 - s1 <= 3
+
+
+def _rejoin(
+    text: str, raw: list[tuple[int, int]], i: int, run_end: int, lexicon: Lexicon
+) -> list[tuple[str, int, int]]:
+    """The words a run of fragments spells: (word, first token, last token) each.
+
+    Single letters ("c h ó", "k i l l y o u r s e l f") are cut into known words; when
+    marks and spaces mix ("c.ô.n.g a.n"), the spaces separate words. Fragments ("ch-ửi")
+    are joined only when the whole run is a known word.
+    """
+    run = raw[i:run_end]
+    if not all(e - s == 1 for s, e in run):
+        joined = "".join(text[s:e] for s, e in run)
+        if joined in lexicon:
+            return [(joined, i, run_end - 1)]
+        return [(_repair(text[s:e], lexicon), i + k, i + k) for k, (s, e) in enumerate(run)]
+    seps = [text[run[k][1] : run[k + 1][0]] for k in range(len(run) - 1)]
+    mixed = any(not sep.isspace() for sep in seps) and any(not sep.strip() for sep in seps)
+    groups, start = [], 0
+    for k, sep in enumerate(seps):
+        if mixed and sep.isspace():
+            groups.append((start, k + 1))
+            start = k + 1
+    groups.append((start, len(run)))
+    out: list[tuple[str, int, int]] = []
+    for g0, g1 in groups:
+        letters = "".join(text[s] for s, _ in run[g0:g1])
+        spaced = g1 - g0 == 2 and seps[g0].isspace()
+        if spaced and all(ch in _STANDALONE for ch in letters):
+            pieces = [(0, 1), (1, 2)]  # "m ở", "a ở": two words, not "mở"
+        else:
+            pieces = lexicon.spell(letters)
+        for a, b in pieces:
+            word = letters[a:b] if b - a > 1 else _repair(letters[a], lexicon)
+            out.append((word, i + g0 + a, i + g0 + b - 1))
+    return out
+
+
+def _is_joinable_sep(sep: str) -> bool:
+    return len(sep) == 1 and sep in _JOIN_PUNCT
+
+
+def _obfuscated_run(text: str, raw: list[tuple[int, int]], i: int) -> int:
+    """End (exclusive) of the run of fragments starting at token ``i`` (at least two).
+
+    Either single characters separated by up to three spaces or marks ("c h ó", "k.y.s",
+    "đ m"), or short fragments split by one joining mark each ("ch-ửi").
+    """
+    n = len(raw)
+    s0, e0 = raw[i]
+    s1, e1 = raw[i + 1]
+    singles = e0 - s0 == 1 and e1 - s1 == 1 and s1 - e0 <= 3
+    j = i
+    while j + 1 < n:
+        s0, e0 = raw[j]
+        s1, e1 = raw[j + 1]
+        sep = text[e0:s1]
+        if singles:
+            ok = e1 - s1 == 1 and len(sep) <= 3 and "\n" not in sep
+        else:
+            ok = e0 - s0 <= 3 and e1 - s1 <= 3 and _is_joinable_sep(sep)
+        if not ok:
+            break
+        j += 1
+    return j + 1
+
+
+def _repair(word: str, lexicon: Lexicon) -> str:
+    """Collapse repeated letters and undo leetspeak, when that yields a known word."""
+    if word.isalpha():
+        if not _TRIPLE.search(word):
+            return word
+    elif word.isdigit() or (_NUMBER_WITH_UNIT.fullmatch(word) and not _TRIPLE.search(word)):
+        return word
+    if _has_triple(word):
+        once = _collapse(word, 1)
+        twice = _collapse(word, 2)
+        if once in lexicon:
+            word = once
+        elif twice in lexicon:
+            word = twice
+        else:
+            word = once if fold(once) != once or len(once) < 3 else twice
+    if not word.isalpha() and not _NUMBER_WITH_UNIT.fullmatch(word):
+        leet = word.translate(_LEET)
+        if leet.isalpha() and leet in lexicon:
+            word = leet
+    return word
+
+
+def _has_triple(word: str) -> bool:
+    folded = fold(word)
+    return any(folded[k] == folded[k + 1] == folded[k + 2] for k in range(len(folded) - 2))
+
+
+def _collapse(word: str, keep: int) -> str:
+    out: list[str] = []
+    folded = fold(word)
+    run = 0
+    for k, ch in enumerate(word):
+        if k and folded[k] == folded[k - 1] and not ch.isdigit():
+            run += 1
+        else:
+            run = 1
+        if run <= keep:
+            out.append(ch)
+    return "".join(out)
+
+
+@dataclass(slots=True)
+class Channel:
+    """One language's view of a message: its words joined by spaces, plus the folded twin.
+
+    ``words[i]`` is token ``i`` with the language's chat spelling expanded; it may hold
+    spaces ("ntn" → "như thế nào") but always maps back to token ``i``'s original span.
+    """
+
+    tokens: Tokens
+    words: list[str]
+    text: str  # " word word word " (leading and trailing space for whole-word matching)
+    folded: str
+    _offsets: list[int] | None = None
+
+    def token_at(self, offset: int) -> int:
+        """Index of the token containing channel ``offset``."""
+        if self._offsets is None:
+            words = self.words
+            self._offsets = list(accumulate((len(w) + 1 for w in words[:-1]), initial=1))
+        return max(0, bisect.bisect_right(self._offsets, offset) - 1)
+
+
+def build_channel(tokens: Tokens, expansions: dict[str, str]) -> Channel:
+    get = expansions.get
+    words = [get(w, w) for w in tokens.words]
+    text = " " + " ".join(words) + " "
+    return Channel(tokens, words, text, fold(text))

@@ -1,0 +1,79 @@
+"""``RuleDetector``: the phrase packs of every language, as one detector."""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+
+from notalone.detection.detector import Detector, Document, Example, Signal
+from notalone.detection.lang import LANGUAGES, language_pack
+from notalone.detection.rules.matcher import AutomatonMatcher, ReferenceMatcher, RegexMatcher
+from notalone.detection.rules.pack import RuleSet, load_rules
+from notalone.taxonomy import CATEGORY_IDS
+
+
+class RuleDetector(Detector):
+    name = "rules"
+    languages = LANGUAGES
+    categories = CATEGORY_IDS
+
+    def __init__(self, rules: RuleSet | None = None, *, reference: bool = False) -> None:
+        self.ruleset = rules or load_rules()
+        self.version = self.ruleset.digest
+        matcher = ReferenceMatcher if reference else AutomatonMatcher
+        self._by_lang = {}
+        for lang in LANGUAGES:
+            rules_ = self.ruleset.for_language(lang)
+            self._by_lang[lang] = (
+                rules_,
+                matcher(rules_, language_pack(lang)),
+                RegexMatcher(rules_),
+            )
+
+    def detect(self, doc: Document) -> list[Signal]:
+        signals: list[Signal] = []
+        for lang in doc.languages:
+            rules, phrases, regexes = self._by_lang[lang]
+            channel = doc.channel(lang)
+            span = doc.tokens.span
+            for hit in phrases.match(channel):
+                signals.append(self._signal(rules[hit.rule], span(hit.first)[0], span(hit.last)[1]))
+            for rhit in regexes.match(doc.cleaned):
+                signals.append(self._signal(rules[rhit.rule], rhit.start, rhit.end))
+        return signals
+
+    def _signal(self, rule, start: int, end: int) -> Signal:
+        return Signal(
+            cue=rule.cue,
+            category=rule.category,
+            weight=rule.weight,
+            severity=rule.severity,
+            start=start,
+            end=end,
+            source=self.source,
+            rule=rule.id,
+            requires=rule.requires,
+            explanation=(rule.explain.vi, rule.explain.en),
+        )
+
+    def lexicon(self) -> set[str]:
+        from notalone.detection.rules.matcher import pattern_words
+
+        words: set[str] = set()
+        for lang in LANGUAGES:
+            pack = language_pack(lang)
+            for rule in self.ruleset.for_language(lang):
+                for pattern in rule.patterns:
+                    for part, _prefix in pattern_words(pattern, pack):
+                        words.update(part)
+            words.update(pack.expansions)
+        return words
+
+    def examples(self) -> list[Example]:
+        raw = (
+            resources.files("notalone.detection.rules").joinpath("examples.toml").read_text("utf-8")
+        )
+        return [
+            Example(e["text"], e["language"], frozenset(e.get("categories", [])))
+            for e in tomllib.loads(raw)["example"]
+        ]

@@ -1,0 +1,222 @@
+"""Compiling phrase rules into one Aho-Corasick automaton per language, and matching.
+
+``AutomatonMatcher`` is the fast path: one pass of pyahocorasick over the folded channel
+finds every pattern part at once. ``ReferenceMatcher`` finds the same parts rule by rule with
+``str.find``; it exists so that property tests can show the two always agree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+import ahocorasick
+
+from notalone.detection.lang import LanguagePack
+from notalone.detection.normalize import BOUNDARY, Channel, Cleaned, accepts, clean, fold
+from notalone.detection.rules.pack import Rule
+from notalone.errors import RulePackError
+
+GAP = "..."
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One contiguous piece of a pattern, as it appears in a channel (with boundary spaces)."""
+
+    rule: int  # index into the compiled rule list
+    pattern: int
+    index: int  # position of this part in its pattern
+    count: int  # number of parts in its pattern
+    key: str  # unfolded: " word word " (no trailing space when ``prefix``)
+    prefix: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A rule that matched, with the span of channel tokens (inclusive) it covers."""
+
+    rule: int
+    first: int
+    last: int
+
+
+def pattern_words(pattern: str, pack: LanguagePack) -> list[tuple[list[str], bool]]:
+    """Normalize a pattern like the text it will meet: parts of expanded words, prefix flag."""
+    parts = []
+    for raw_part in pattern.split(GAP):
+        raw_part = raw_part.strip()
+        prefix = raw_part.endswith("*")
+        raw_part = raw_part.rstrip("*").strip()
+        words = [pack.expand(w) for w in _WORD.findall(clean(raw_part).text)]
+        if not words:
+            raise RulePackError(f"pattern {pattern!r} has an empty part around '{GAP}'")
+        parts.append((" ".join(words).split(" "), prefix))
+    return parts
+
+
+def compile_parts(rules: tuple[Rule, ...], pack: LanguagePack) -> list[Part]:
+    parts: list[Part] = []
+    for ri, rule in enumerate(rules):
+        for pi, pattern in enumerate(rule.patterns):
+            pieces = pattern_words(pattern, pack)
+            for k, (words, prefix) in enumerate(pieces):
+                if BOUNDARY in "".join(words):
+                    raise RulePackError(f"{rule.id}: pattern {pattern!r} contains {BOUNDARY!r}")
+                key = " " + " ".join(words) + ("" if prefix else " ")
+                parts.append(Part(ri, pi, k, len(pieces), key, prefix))
+    return parts
+
+
+class _Resolver:
+    """Turns part matches into rule hits, joining gapped parts within one sentence."""
+
+    def __init__(self, rules: tuple[Rule, ...]) -> None:
+        self._gaps = [r.max_gap for r in rules]
+
+    def resolve(self, channel: Channel, found: list[tuple[Part, int, int]]) -> list[Hit]:
+        hits: set[Hit] = set()
+        pending: dict[tuple[int, int, int], list[tuple[int, int, int]]] = defaultdict(list)
+        for part, first, last in found:
+            if part.count == 1:
+                hits.add(Hit(part.rule, first, last))
+            else:
+                pending[(part.rule, part.pattern, part.count)].append((part.index, first, last))
+        for (ri, _pi, count), items in pending.items():
+            hit = self._chain(channel, sorted(items, key=lambda t: (t[1], t[0])), count, ri)
+            if hit:
+                hits.add(hit)
+        return sorted(hits, key=lambda h: (h.first, h.last, h.rule))
+
+    def _chain(
+        self, channel: Channel, items: list[tuple[int, int, int]], count: int, ri: int
+    ) -> Hit | None:
+        by_part: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for index, first, last in items:
+            by_part[index].append((first, last))
+        if any(k not in by_part for k in range(count)):
+            return None
+        gap = self._gaps[ri]
+        words = channel.words
+        for first, last in by_part[0]:
+            end = last
+            for k in range(1, count):
+                nxt = next(
+                    (
+                        (f, la)
+                        for f, la in by_part[k]
+                        if end < f <= end + gap + 1 and BOUNDARY not in words[end + 1 : f]
+                    ),
+                    None,
+                )
+                if nxt is None:
+                    break
+                end = nxt[1]
+            else:
+                return Hit(ri, first, end)
+        return None
+
+
+class AutomatonMatcher:
+    """All phrase patterns of one language in one automaton over the folded channel."""
+
+    def __init__(self, rules: tuple[Rule, ...], pack: LanguagePack) -> None:
+        self.rules = rules
+        self._resolver = _Resolver(rules)
+        table: dict[str, list[Part]] = defaultdict(list)
+        for part in compile_parts(rules, pack):
+            table[fold(part.key)].append(part)
+        self._automaton = ahocorasick.Automaton()
+        for folded, parts in table.items():
+            self._automaton.add_word(folded, (len(folded), tuple(parts)))
+        if table:
+            self._automaton.make_automaton()
+        self._empty = not table
+
+    def match(self, channel: Channel) -> list[Hit]:
+        if self._empty:
+            return []
+        found: list[tuple[Part, int, int]] = []
+        text = channel.text
+        for end, (length, parts) in self._automaton.iter(channel.folded):
+            start = end - length + 1
+            typed = text[start : end + 1]
+            for part in parts:
+                if accepts(typed, part.key):
+                    found.append(_located(channel, part, start, end))
+        return self._resolver.resolve(channel, found)
+
+
+class ReferenceMatcher:
+    """The same matches as ``AutomatonMatcher``, found pattern by pattern (slow, obvious)."""
+
+    def __init__(self, rules: tuple[Rule, ...], pack: LanguagePack) -> None:
+        self.rules = rules
+        self._resolver = _Resolver(rules)
+        self._parts = compile_parts(rules, pack)
+
+    def match(self, channel: Channel) -> list[Hit]:
+        found: list[tuple[Part, int, int]] = []
+        for part in self._parts:
+            key = fold(part.key)
+            start = channel.folded.find(key)
+            while start != -1:
+                end = start + len(key) - 1
+                if accepts(channel.text[start : end + 1], part.key):
+                    found.append(_located(channel, part, start, end))
+                start = channel.folded.find(key, start + 1)
+        return self._resolver.resolve(channel, found)
+
+
+def _located(channel: Channel, part: Part, start: int, end: int) -> tuple[Part, int, int]:
+    first = channel.token_at(start + 1)
+    last = channel.token_at(end if part.prefix else end - 1)
+    return part, first, last
+
+
+@dataclass(frozen=True, slots=True)
+class RegexHit:
+    rule: int
+    start: int  # original-text span
+    end: int
+
+
+# Regex rules describe numbers, addresses and links; a message with no digit, "@" or dotted
+# name cannot hold one, so most messages skip them all (docs/rules.md).
+_REGEX_GATE = re.compile(r"\d|@|[a-z0-9]\.[a-z]")
+_CHUNK = re.compile(r"[^\s\"'<>()\[\]]+")
+_DOTTED = re.compile(r"[a-z0-9]\.[a-z]")
+
+
+class RegexMatcher:
+    """The few rules that need character shapes (URLs, phone and ID numbers, e-mail).
+
+    Rules with ``scope = "link"`` run on each whitespace-delimited chunk that holds a dotted
+    name, not on the whole text: domain checks with look-aheads stay cheap on long messages.
+    """
+
+    def __init__(self, rules: tuple[Rule, ...]) -> None:
+        compiled = [
+            (ri, rule.scope, re.compile(rx)) for ri, rule in enumerate(rules) for rx in rule.regex
+        ]
+        self._text = [(ri, rx) for ri, scope, rx in compiled if scope == "text"]
+        self._link = [(ri, rx) for ri, scope, rx in compiled if scope == "link"]
+
+    def match(self, cleaned: Cleaned) -> list[RegexHit]:
+        folded = cleaned.folded
+        if not (self._text or self._link) or not _REGEX_GATE.search(folded):
+            return []
+        text = cleaned.text
+        found: list[tuple[int, int, int]] = []
+        for ri, rx in self._text:
+            found.extend((ri, m.start(), m.end()) for m in rx.finditer(text))
+        if self._link:
+            for chunk in _CHUNK.finditer(folded):
+                if _DOTTED.search(chunk.group()):
+                    start, end = chunk.span()
+                    for ri, rx in self._link:
+                        hits = rx.finditer(text, start, end)
+                        found.extend((ri, m.start(), m.end()) for m in hits)
+        return [RegexHit(ri, *cleaned.span(s, e)) for ri, s, e in found if e > s]

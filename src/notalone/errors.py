@@ -1,0 +1,49 @@
+"""One exception tree for the whole package.
+
+Every class carries the HTTP status and the CLI exit code it maps to, once, here:
+
+    NotAloneError                 base; 500 / exit 3
+    ├── InputError                bad input from the caller; 422 / exit 2
+    │   ├── MessageTooLarge       a message over the size limit; 413 / exit 2
+    │   └── InvalidEncoding       bytes that are not UTF-8 text; 422 / exit 2
+    ├── RulePackError             a rule pack that does not validate; 500 / exit 3
+    └── PluginError               a detector plugin that does not validate; 500 / exit 3
+
+Messages say what went wrong and what to do, and never quote a child's message text.
+"""
+
+from __future__ import annotations
+
+
+class NotAloneError(Exception):
+    code = "internal_error"
+    http_status = 500
+    exit_code = 3
+
+    def __init__(self, message: str, *, fields: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class InputError(NotAloneError):
+    code = "invalid_input"
+    http_status = 422
+    exit_code = 2
+
+
+class MessageTooLarge(InputError):
+    code = "message_too_large"
+    http_status = 413
+
+
+class InvalidEncoding(InputError):
+    code = "invalid_encoding"
+
+
+class RulePackError(NotAloneError):
+    code = "rule_pack_invalid"
+
+
+class PluginError(NotAloneError):
+    code = "plugin_invalid"

@@ -1,0 +1,40 @@
+"""Settings from the environment (``NOTALONE_`` prefix) or a ``.env`` file; read by web/ and cli/.
+
+Never read at import time: call ``get_settings()`` where they are needed, so tests and
+embedders can pass their own ``Settings``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from notalone.detection.engine import DEFAULT_MAX_BYTES, Engine
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NOTALONE_", env_file=".env", extra="ignore")
+
+    max_message_bytes: int = Field(DEFAULT_MAX_BYTES, ge=1, le=16 * 1024 * 1024)
+    default_locale: str = "intl"
+    helplines_file: Path | None = None
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    log_level: str = "info"
+    max_batch: int = Field(100, ge=1, le=10_000, description="inputs per moderation request")
+
+
+def get_settings() -> Settings:
+    return Settings()
+
+
+def build_engine(settings: Settings) -> Engine:
+    """The detection engine these settings describe (compiles the packs: build it once)."""
+    return Engine(
+        max_bytes=settings.max_message_bytes,
+        default_locale=settings.default_locale,
+        helplines_path=settings.helplines_file,
+        plugins=True,
+    )

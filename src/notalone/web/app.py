@@ -1,0 +1,40 @@
+"""``create_app(settings)``: the FastAPI application. Nothing is built at import time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from notalone import __version__
+from notalone.settings import Settings, build_engine, get_settings
+from notalone.web import errors
+from notalone.web.limits import BodyLimit
+from notalone.web.routes import analyze, checker
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="NotAlone",
+        version=__version__,
+        description=(
+            "Child online safety API: analyze Vietnamese and English messages for grooming, "
+            "sextortion, online kidnapping, scams, cyberbullying, threats, self-harm, personal "
+            "information and harmful content, with evidence spans, advice and helplines. "
+            "`/v1/moderations` accepts the OpenAI moderation request shape."
+        ),
+    )
+    app.state.settings = settings
+    app.state.engine = build_engine(settings)
+    errors.install(app)
+    app.include_router(analyze.router)
+    app.include_router(checker.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    # JSON escaping can double a message's size; leave room for a full moderation batch.
+    max_body = settings.max_message_bytes * settings.max_batch * 2 + 64 * 1024
+    app.add_middleware(BodyLimit, max_bytes=max_body)
+    return app

@@ -1,0 +1,52 @@
+"""Request and response bodies of the HTTP API (results reuse the library's own models)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from notalone.detection.types import Evidence
+from notalone.taxonomy import Severity
+
+
+class AnalyzeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(description="the message, as the child saw it")
+    lang: Literal["vi", "en"] | None = Field(default=None, description="detected when omitted")
+    locale: str | None = Field(default=None, description="helplines locale: vi-VN or intl")
+
+
+class ModerationRequest(BaseModel):
+    """The OpenAI moderation request shape."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    input: str | list[str] = Field(description="one message or a list of messages")
+    model: str | None = Field(default=None, description="accepted for compatibility; ignored")
+
+
+class ModerationResult(BaseModel):
+    flagged: bool
+    categories: dict[str, bool] = Field(
+        description="our ten taxonomy ids, plus the OpenAI moderation keys via the crosswalk"
+    )
+    category_scores: dict[str, float]
+    severity: Severity
+    category_severities: dict[str, Severity]
+    language: str
+    spans: list[Evidence]
+
+
+class ModerationResponse(BaseModel):
+    id: str
+    model: str
+    taxonomy_version: str
+    results: list[ModerationResult]
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+    version: str
+    rules: str

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from notalone import analyze
+from notalone.detection.engine import Engine
+from notalone.errors import InputError, InvalidEncoding, MessageTooLarge
+from notalone.taxonomy import SCORE_BANDS, Severity
+
+KIDNAP = (
+    "Anh là cán bộ điều tra, em liên quan đường dây rửa tiền, tuyệt đối không được cho ai "
+    "biết, ra thuê khách sạn ở một mình để phối hợp điều tra"
+)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t"])
+def test_empty_text_is_a_clean_verdict(engine: Engine, text: str) -> None:
+    result = engine.analyze(text)
+    assert result.severity is Severity.NONE and result.categories == []
+    assert result.advice.child and result.helplines
+
+
+def test_one_result_shape_whatever_the_input(engine: Engine) -> None:
+    keys = {"severity", "categories", "language", "advice", "helplines", "engine"}
+    for text in ["", "hello", KIDNAP]:
+        assert set(engine.analyze(text).model_dump()) == keys
+
+
+def test_kidnapping_script_is_critical_with_evidence_in_the_original(engine: Engine) -> None:
+    result = engine.analyze(KIDNAP)
+    assert result.severity is Severity.CRITICAL
+    cat = result.category("online_kidnapping")
+    assert cat is not None and cat.evidence and cat.explanation
+    for ev in cat.evidence:
+        assert KIDNAP[ev.start : ev.end] == ev.text and ev.rule and ev.source.startswith("rules@")
+    assert result.language == "vi"
+    assert any(h.phone == "111" for h in result.helplines)
+    assert any(h.phone == "113" for h in result.helplines)
+
+
+def test_scores_stay_inside_their_severity_band(engine: Engine) -> None:
+    for text in [KIDNAP, "mày ngu như chó", "I will kill you", "send nudes"]:
+        for cat in engine.analyze(text).categories:
+            low, high = SCORE_BANDS[cat.severity]
+            assert low <= cat.score <= high
+
+
+def test_nfc_and_nfd_give_the_same_verdict(engine: Engine) -> None:
+    a = engine.analyze(KIDNAP)
+    b = engine.analyze(unicodedata.normalize("NFD", KIDNAP))
+    assert a.severity == b.severity
+    assert [c.id for c in a.categories] == [c.id for c in b.categories]
+
+
+@given(
+    st.text(alphabet=st.sampled_from(list("anh là côngđiềutra rửa tiền bí mật .,!")), max_size=90)
+)
+@settings(max_examples=200, deadline=None)
+def test_nfc_nfd_property(text: str) -> None:
+    engine = _shared_engine()
+    nfc, nfd = unicodedata.normalize("NFC", text), unicodedata.normalize("NFD", text)
+    a, b = engine.analyze(nfc), engine.analyze(nfd)
+    assert (a.severity, [c.id for c in a.categories]) == (b.severity, [c.id for c in b.categories])
+    for cat in b.categories:
+        for ev in cat.evidence:
+            assert nfd[ev.start : ev.end] == ev.text
+
+
+_ENGINE: list[Engine] = []
+
+
+def _shared_engine() -> Engine:
+    if not _ENGINE:
+        _ENGINE.append(Engine())
+    return _ENGINE[0]
+
+
+def test_size_limit_is_a_clear_error_that_never_quotes_the_text() -> None:
+    engine = Engine(max_bytes=100)
+    with pytest.raises(MessageTooLarge) as info:
+        engine.analyze("bí mật " * 50)
+    assert "bí mật" not in str(info.value) and "100 bytes" in str(info.value)
+
+
+def test_bytes_and_bad_encodings(engine: Engine) -> None:
+    assert engine.analyze("xin chào".encode()).severity is Severity.NONE  # type: ignore[arg-type]
+    with pytest.raises(InvalidEncoding):
+        engine.analyze(b"\xff\xfe bad")  # type: ignore[arg-type]
+    with pytest.raises(InvalidEncoding):
+        engine.analyze("lone \ud800 surrogate")
+    with pytest.raises(InputError):
+        engine.analyze(12)  # type: ignore[arg-type]
+    with pytest.raises(InputError):
+        engine.analyze("hi", "fr")
+    with pytest.raises(InputError):
+        engine.analyze("hi", locale="mars")
+
+
+def test_locale_chooses_helplines(engine: Engine) -> None:
+    vi = engine.analyze("Tối nay ngủ ngon nhé")
+    en = engine.analyze("good night, see you tomorrow")
+    assert any(h.phone == "111" for h in vi.helplines)
+    assert not any(h.phone == "111" for h in en.helplines)
+    assert any(h.phone == "111" for h in engine.analyze("good night", locale="vi-VN").helplines)
+
+
+def test_advice_follows_the_message_language(engine: Engine) -> None:
+    assert "Công an" in " ".join(engine.analyze(KIDNAP).advice.child)
+    en = engine.analyze("I have your nudes, pay me or I send them to your friends")
+    assert any("Don't pay" in line for line in en.advice.child)
+
+
+def test_deterministic(engine: Engine) -> None:
+    assert engine.analyze(KIDNAP) == engine.analyze(KIDNAP)
+
+
+def test_public_analyze_uses_the_default_engine() -> None:
+    assert analyze(KIDNAP).severity is Severity.CRITICAL

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from notalone.detection.lang import identify
+from notalone.detection.normalize import Lexicon, accepts, clean, fold, tokenize
+
+LEX = Lexicon(["ngu", "chó", "óc", "kill", "yourself", "chửi", "đm", "nudes", "send"])
+VI_TEXT = st.text(
+    alphabet=st.sampled_from(list("aăâbcdđeêghiklmnoôơpqrstuưvxy àáảãạèéẻẽẹ.,!?\u200b\u0301 ")),
+    max_size=80,
+)
+ANY_TEXT = st.text(max_size=120)
+
+
+def words(text: str) -> list[str]:
+    return tokenize(clean(text), LEX).words
+
+
+def test_nfc_and_nfd_clean_to_the_same_text() -> None:
+    composed = "Tuyệt đối không được nói với bố mẹ"
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert decomposed != composed
+    assert clean(decomposed).text == clean(composed).text == composed.lower()
+
+
+def test_invisible_characters_and_lookalikes_are_removed() -> None:
+    assert clean("c\u200bô\u034fng a\ufeffn").text == "công an"
+    assert clean("хuуên").text == "xuyên"  # Cyrillic х and у
+    assert clean("Ｃông ａn").text == "công an"  # full-width, fixed by NFKC
+    assert clean("ᴄhắᴄ").text == "chắc"  # small capitals
+
+
+def test_old_and_new_tone_placement_agree() -> None:
+    assert clean("hòa").text == clean("hoà").text
+    assert clean("thủy").text == clean("thuỷ").text
+
+
+def test_folding_is_a_second_channel_not_a_replacement() -> None:
+    assert fold("chó ngủ đi") == "cho ngu di"
+    assert accepts("ngu", "ngu") and accepts("ngu", "ngủ")  # unaccented text is ambiguous
+    assert not accepts("ngủ", "ngu")  # "sleep" never matches "stupid"
+    assert not accepts("đi", "di") and accepts("di", "đi")
+
+
+def test_obfuscated_words_are_rejoined_when_known() -> None:
+    assert "ngu" in words("mày n.g.u thế")
+    assert "chó" in words("đồ c h ó")
+    assert "chửi" in words("đừng ch-ửi nữa")
+    assert words("k i l l y o u r s e l f")[:2] == ["kill", "yourself"]
+    assert "đm" in words("đ m mày")
+    assert words("e k bt") == ["e", "k", "bt"]  # unknown runs stay as they were
+
+
+def test_repeats_and_leetspeak_repair_only_into_known_words() -> None:
+    assert words("ngggguuuu") == ["ngu"]
+    assert words("s3nd nud3s") == ["send", "nudes"]
+    assert words("50k 2024") == ["50k", "2024"]
+
+
+def test_sentence_boundaries_are_marked() -> None:
+    assert words("đi đi. Về") == ["đi", "đi", "¦", "về"]
+
+
+def test_language_identification() -> None:
+    assert identify("Tối nay em có rảnh không?") == "vi"
+    assert identify("toi nay em co ranh khong") == "vi"
+    assert identify("are you free tonight?") == "en"
+    assert identify("你好，今天怎么样") == "other"
+    assert identify("") == "other"
+
+
+@given(ANY_TEXT)
+@settings(max_examples=300, deadline=None)
+def test_cleaning_is_idempotent(text: str) -> None:
+    once = clean(text).text
+    assert clean(once).text == once
+
+
+@given(ANY_TEXT)
+@settings(max_examples=300, deadline=None)
+def test_token_spans_index_the_original_text(text: str) -> None:
+    cleaned = clean(text)
+    tokens = tokenize(cleaned, LEX)
+    for k in range(len(tokens)):
+        start, end = tokens.span(k)
+        assert 0 <= start <= end <= len(text)
+
+
+@given(VI_TEXT)
+@settings(max_examples=300, deadline=None)
+def test_fold_keeps_length(text: str) -> None:
+    assert len(fold(text)) == len(text)

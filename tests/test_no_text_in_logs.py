@@ -1,0 +1,28 @@
+"""A sentinel message pushed through every path must appear in no log record."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from fastapi.testclient import TestClient
+
+from notalone.settings import Settings
+from notalone.web.app import create_app
+
+SENTINEL = "SENTINEL-7f3a anh là công an em liên quan rửa tiền không được cho ai biết"
+
+
+def test_sentinel_never_logged(caplog: pytest.LogCaptureFixture, engine) -> None:
+    caplog.set_level(logging.DEBUG)
+    client = TestClient(create_app(Settings(max_message_bytes=200)))
+    engine.analyze(SENTINEL)
+    client.post("/v1/analyze", json={"text": SENTINEL})
+    client.post("/v1/analyze", json={"text": SENTINEL * 10})  # too large
+    client.post("/v1/analyze", json={"text": [SENTINEL]})  # wrong type
+    client.post("/v1/moderations", json={"input": [SENTINEL, SENTINEL * 10]})
+    client.post("/", data={"text": SENTINEL})
+    client.post("/", data={"text": SENTINEL * 10})
+    for record in caplog.records:
+        assert "SENTINEL-7f3a" not in record.getMessage()
+        assert "SENTINEL-7f3a" not in str(record.args)

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from notalone.settings import Settings
+from notalone.web.app import create_app
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings(max_message_bytes=4096, max_batch=5)
+
+
+@pytest.fixture(scope="session")
+def client(settings: Settings) -> TestClient:
+    return TestClient(create_app(settings))
