@@ -58,6 +58,7 @@ def test_obfuscated_words_are_rejoined_when_known() -> None:
 def test_repeats_and_leetspeak_repair_only_into_known_words() -> None:
     assert words("ngggguuuu") == ["ngu"]
     assert words("s3nd nud3s") == ["send", "nudes"]
+    assert words("kiiill yourselffff") == ["kill", "yourself"]  # runs stretched unevenly
     assert words("50k 2024") == ["50k", "2024"]
 
 
@@ -69,6 +70,7 @@ def test_language_identification() -> None:
     assert identify("Tối nay em có rảnh không?") == "vi"
     assert identify("toi nay em co ranh khong") == "vi"
     assert identify("are you free tonight?") == "en"
+    assert identify("you're a loser") == "en"  # "a" is also chat Vietnamese for "anh"
     assert identify("你好，今天怎么样") == "other"
     assert identify("") == "other"
 

@@ -78,7 +78,8 @@ class Document:
         else:
             minor = en if language == "vi" else vi
             other = "en" if language == "vi" else "vi"
-            languages = (language, other) if minor >= 2 else (language,)
+            # A tie or a real second language: both packs read it.
+            languages = (language, other) if minor >= 2 or vi == en else (language,)
         return cls(text, cleaned, tokens, language, languages)
 
     def channel(self, language: str) -> Channel:

@@ -415,10 +415,9 @@ def _repair(word: str, lexicon: Lexicon) -> str:
     if _has_triple(word):
         once = _collapse(word, 1)
         twice = _collapse(word, 2)
-        if once in lexicon:
-            word = once
-        elif twice in lexicon:
-            word = twice
+        known = next((c for c in _collapse_choices(word) if c in lexicon), None)
+        if known is not None:
+            word = known
         else:
             word = once if fold(once) != once or len(once) < 3 else twice
     if not word.isalpha() and not _NUMBER_WITH_UNIT.fullmatch(word):
@@ -433,18 +432,43 @@ def _has_triple(word: str) -> bool:
     return any(folded[k] == folded[k + 1] == folded[k + 2] for k in range(len(folded) - 2))
 
 
-def _collapse(word: str, keep: int) -> str:
-    out: list[str] = []
+def _runs(word: str) -> list[tuple[int, int]]:
+    """``(start, length)`` of each run of one repeated letter (accents ignored, digits kept)."""
     folded = fold(word)
-    run = 0
-    for k, ch in enumerate(word):
-        if k and folded[k] == folded[k - 1] and not ch.isdigit():
-            run += 1
-        else:
-            run = 1
-        if run <= keep:
-            out.append(ch)
-    return "".join(out)
+    runs: list[tuple[int, int]] = []
+    k = 0
+    while k < len(word):
+        end = k + 1
+        while end < len(word) and folded[end] == folded[k] and not word[end].isdigit():
+            end += 1
+        runs.append((k, end - k))
+        k = end
+    return runs
+
+
+def _collapse(word: str, keep: int) -> str:
+    return "".join(word[s : s + min(n, keep)] for s, n in _runs(word))
+
+
+_MAX_CHOICE_RUNS = 4  # 2**4 candidates at most; longer words fall back to uniform collapse
+
+
+def _collapse_choices(word: str) -> list[str]:
+    """Every way of keeping one or two letters of each repeated run ("kiiilll" → "kil", "kill"...).
+
+    Stretching is applied unevenly ("kiiill"), so a uniform collapse misses real words.
+    """
+    runs = _runs(word)
+    repeated = [i for i, (_, n) in enumerate(runs) if n > 1]
+    if len(repeated) > _MAX_CHOICE_RUNS:
+        return [_collapse(word, 1), _collapse(word, 2)]
+    choices: list[str] = []
+    for mask in range(1 << len(repeated)):
+        keep = {i: 1 + ((mask >> b) & 1) for b, i in enumerate(repeated)}
+        choices.append(
+            "".join(word[s : s + min(n, keep.get(i, 1))] for i, (s, n) in enumerate(runs))
+        )
+    return choices
 
 
 @dataclass(slots=True)

@@ -140,6 +140,7 @@ _VI_WORDS = frozenset(
 _EN_WORDS = frozenset(
     [
         "the",
+        "a",  # also chat Vietnamese for "anh": shared, so it says nothing either way
         "you",
         "your",
         "yours",
