@@ -5,9 +5,11 @@ Every class carries the HTTP status and the CLI exit code it maps to, once, here
     NotAloneError                 base; 500 / exit 3
     ├── InputError                bad input from the caller; 422 / exit 2
     │   ├── MessageTooLarge       a message over the size limit; 413 / exit 2
-    │   └── InvalidEncoding       bytes that are not UTF-8 text; 422 / exit 2
+    │   ├── InvalidEncoding       bytes that are not UTF-8 text; 422 / exit 2
+    │   └── DatasetError          a dataset that is missing or not in its documented form; exit 2
     ├── RulePackError             a rule pack that does not validate; 500 / exit 3
-    └── PluginError               a detector plugin that does not validate; 500 / exit 3
+    ├── PluginError               a detector plugin that does not validate; 500 / exit 3
+    └── ArtifactError             a shipped model file that fails its manifest check; 500 / exit 3
 
 Messages say what went wrong and what to do, and never quote a child's message text.
 """
@@ -41,9 +43,17 @@ class InvalidEncoding(InputError):
     code = "invalid_encoding"
 
 
+class DatasetError(InputError):
+    code = "dataset_invalid"
+
+
 class RulePackError(NotAloneError):
     code = "rule_pack_invalid"
 
 
 class PluginError(NotAloneError):
     code = "plugin_invalid"
+
+
+class ArtifactError(NotAloneError):
+    code = "artifact_invalid"

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from notalone.detection.detector import Document
 from notalone.detection.engine import Engine
 from notalone.detection.lang import LANGUAGES, language_pack
-from notalone.detection.rules.matcher import AutomatonMatcher, ReferenceMatcher, pattern_words
+from notalone.detection.normalize import clean
+from notalone.detection.rules.matcher import (
+    AutomatonMatcher,
+    Needs,
+    ReferenceMatcher,
+    RegexMatcher,
+    _Prefilter,
+    needs,
+    pattern_words,
+)
 from notalone.detection.rules.pack import load_rules
 
 RULES = load_rules()
@@ -74,3 +85,60 @@ explain.en = "x"
     assert hits("chuyển tiền vào tài khoản này") == 1
     assert hits("chuyển đi. Tài khoản") == 0
     assert hits("chuyển một hai ba bốn năm tài khoản") == 0  # gap of 5 > 3
+
+
+# -- regex rules and their prefilters -----------------------------------------------------------
+
+SHIPPED_REGEXES = sorted({rx for rule in RULES.rules for rx in rule.regex})
+REGEX_MATCHERS = {
+    lang: (
+        RegexMatcher(RULES.for_language(lang)),
+        RegexMatcher(RULES.for_language(lang), prefilter=False),
+    )
+    for lang in LANGUAGES
+}
+
+
+def test_needs_finds_literals_and_digits() -> None:
+    school = needs(r"\b(?:lớp|lop)\s*(?:[1-9]|1[0-2])\b")
+    assert school.atoms == (frozenset({"lớp", "lop"}),)
+    assert school.digits == 1
+    phone = needs(r"(?<!\d)0\d{9}(?!\d)")
+    assert (phone.digits, phone.span) == (10, 10)
+    email = needs(r"\b[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b")
+    assert all("@" in s for s in email.atoms[0])
+    # Few enough strings are spelled out; a repeat that may be absent needs nothing.
+    assert needs(r"x(?:abc)?y").atoms == (frozenset({"xy", "xabcy"}),)
+    assert needs(r"(?:abc|abd)e").atoms == (frozenset({"abce", "abde"}),)
+    assert needs(r"xx\w*(?:abc)*yy").atoms == (frozenset({"xx"}), frozenset({"yy"}))
+    assert needs(r"xx\w*(?:abc)+yy").atoms == (
+        frozenset({"abc"}),
+        frozenset({"abcyy"}),
+        frozenset({"xx"}),
+    )
+
+
+def test_needs_gives_up_on_what_it_does_not_model() -> None:
+    assert needs(r"(ab)\1") == Needs()
+    assert needs(r"(?i)bit\.ly") == Needs()
+    assert needs(r"a(?i:bc)") == Needs()
+
+
+@given(st.data())
+@settings(max_examples=600, deadline=None)
+def test_prefilter_never_skips_a_regex_that_matches(data: st.DataObject) -> None:
+    rx = data.draw(st.sampled_from(SHIPPED_REGEXES))
+    text = data.draw(st.from_regex(rx))
+    if re.search(rx, text):
+        assert _Prefilter([needs(rx)]).passing(text) == [0]
+
+
+@given(
+    st.lists(st.sampled_from(SHIPPED_REGEXES).flatmap(st.from_regex), max_size=4),
+    st.sampled_from([" ", ". ", "\n", ", ", ""]),
+)
+@settings(max_examples=300, deadline=None)
+def test_regex_matcher_finds_what_running_every_regex_finds(pieces: list[str], sep: str) -> None:
+    cleaned = clean(sep.join(pieces))
+    for fast, every in REGEX_MATCHERS.values():
+        assert fast.match(cleaned) == every.match(cleaned)

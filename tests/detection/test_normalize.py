@@ -1,12 +1,22 @@
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from notalone.detection.lang import identify
-from notalone.detection.normalize import Lexicon, accepts, clean, fold, tokenize
+from notalone.detection.normalize import (
+    _SINGLES,
+    _STOPS,
+    Lexicon,
+    _repair,
+    accepts,
+    clean,
+    fold,
+    tokenize,
+)
 
 LEX = Lexicon(["ngu", "chó", "óc", "kill", "yourself", "chửi", "đm", "nudes", "send"])
 VI_TEXT = st.text(
@@ -96,3 +106,40 @@ def test_token_spans_index_the_original_text(text: str) -> None:
 @settings(max_examples=300, deadline=None)
 def test_fold_keeps_length(text: str) -> None:
     assert len(fold(text)) == len(text)
+
+
+# The fast forms of normalize's patterns must find what their plain forms find.
+PLAIN_STOPS = re.compile(r"(?:[!?;\n。¦]|\.(?![^\W_]))+")
+PLAIN_SINGLES = re.compile(r"(?<![^\W_])[^\W_](?: [^\W_])+(?![^\W_])")
+STOPPY_TEXT = st.text(alphabet=st.sampled_from(list("ab1é. !?;\n¦。_-")), max_size=60)
+
+
+@given(STOPPY_TEXT)
+@settings(max_examples=300, deadline=None)
+def test_fast_stop_pattern_equals_the_plain_one(text: str) -> None:
+    assert _STOPS.sub(" | ", text) == PLAIN_STOPS.sub(" | ", text)
+    assert [m.span() for m in _STOPS.finditer(text, 1, max(1, len(text) - 1))] == [
+        m.span() for m in PLAIN_STOPS.finditer(text, 1, max(1, len(text) - 1))
+    ]
+
+
+@given(st.lists(st.sampled_from(["a", "b", "ở", "1", "ab", "¦", "xyz"]), max_size=12))
+def test_fast_singles_pattern_equals_the_plain_one(words: list[str]) -> None:
+    joined = " ".join(words)
+    fast = [m.group(1) for m in _SINGLES.finditer(" " + joined)]
+    assert fast == [m.group() for m in PLAIN_SINGLES.finditer(joined)]
+
+
+@given(st.text(alphabet=st.sampled_from(list("kil0134ọoóaaa5xyz")), min_size=1, max_size=12))
+def test_remembered_repairs_equal_repairs(word: str) -> None:
+    assert LEX.repair(word) == _repair(word, LEX)
+    assert LEX.repair(word) == _repair(word, LEX)  # the second time from memory
+
+
+def test_repair_memory_is_bounded() -> None:
+    lexicon = Lexicon(["kill"])
+    memory = lexicon.repair.__self__
+    for n in range(memory.limit + 10):
+        lexicon.repair(f"w{n}")
+    assert len(memory) <= memory.limit
+    assert lexicon.repair("killll") == "kill"

@@ -4,6 +4,15 @@ Severity comes from co-occurring cues: each category takes the highest severity 
 rules and of the combinations (``combos.toml``) that hold, lowered by guards (a scam warning
 that quotes the scam). Scores are the noisy-OR of cue weights, kept inside the severity's band
 so that score and severity never disagree (docs/rules.md).
+
+Trained classifiers (``classifiers/``) take part as detectors whose cues start with
+``model.``; their signal's severity says how confident the calibrated model is (thresholds
+chosen on dev data by the precision they reach). Fusion is bounded, because a dataset's labels
+are not our categories (ViHSD calls "đm, tao đậu đại học rồi" offensive): a model alone
+reports a category only when it is very confident (its ``high`` threshold) and then only as
+``medium``; when the rules also found the category and the model reaches ``medium``, the
+category goes one step above the rules' severity, never past ``high`` (only combinations of
+cues reach ``critical``). Below that, a model signal only raises the score inside its band.
 """
 
 from __future__ import annotations
@@ -15,6 +24,7 @@ from pathlib import Path
 
 from notalone import __version__
 from notalone.detection.advice import DEFAULT_LOCALE, AdviceBook, HelplineDirectory
+from notalone.detection.classifiers import ClassifierDetector, load_classifiers
 from notalone.detection.detector import Detector, Document, Registry, Signal
 from notalone.detection.lang import LANGUAGES
 from notalone.detection.normalize import Lexicon
@@ -25,6 +35,10 @@ from notalone.errors import InputError, InvalidEncoding, MessageTooLarge
 from notalone.taxonomy import CATEGORY_IDS, SCORE_BANDS, TAXONOMY_VERSION, Severity
 
 DEFAULT_MAX_BYTES = 64 * 1024
+MODEL_CUE_PREFIX = "model."
+AGREEMENT = Severity.MEDIUM  # the model severity that counts as agreeing with the rules
+FUSION_CAP = Severity.HIGH  # rules + model agreeing never go past this on their own
+MODEL_ALONE = {Severity.HIGH: Severity.MEDIUM}  # what a model's severity gives with no rule
 _GUARDED = {
     "vi": "Tin nhắn có vẻ là lời cảnh báo về thủ đoạn này, không phải chính thủ đoạn.",
     "en": "This reads like a warning about this trick rather than the trick itself.",
@@ -40,6 +54,8 @@ class Engine:
         rules: RuleSet | None = None,
         detectors: list[Detector] | None = None,
         plugins: bool = False,
+        classifiers: bool = True,
+        use_rules: bool = True,
         max_bytes: int = DEFAULT_MAX_BYTES,
         default_locale: str = DEFAULT_LOCALE,
         helplines_path: Path | None = None,
@@ -49,10 +65,19 @@ class Engine:
             raise ValueError("max_bytes must be positive")
         rule_detector = RuleDetector(rules)
         registry = Registry([rule_detector, *(detectors or [])])
+        if classifiers:
+            given = {det.name for det in registry.detectors}
+            for clf in load_classifiers().values():
+                built_in = ClassifierDetector(clf)
+                if built_in.name not in given:
+                    registry.add(built_in)
         if plugins:
             registry.load_entry_points()
         registry.validate()
         self.detectors = registry.detectors
+        # Rules-off still keeps the rule packs' lexicon, combinations and guards, so that a
+        # "model only" configuration reads messages exactly as the fused one does.
+        self._running = [d for d in self.detectors if use_rules or d is not rule_detector]
         self.ruleset = rule_detector.ruleset
         self.max_bytes = max_bytes
         self.advice_book = AdviceBook(advice_path)
@@ -122,7 +147,7 @@ class Engine:
             return self._assessment([], lang or "other", locale)
         doc = Document.build(text, self.lexicon, lang)
         signals: list[Signal] = []
-        for det in self.detectors:
+        for det in self._running:
             if set(det.languages) & set(doc.languages) or "other" in det.languages:
                 signals.extend(det.detect(doc))
         categories = self._categorize(doc, signals) if signals else []
@@ -150,7 +175,14 @@ class Engine:
             holding = holding_by_cat.get(cat, [])
             if not own and not holding:
                 continue
-            severity = max((s.severity for s in own), default=Severity.NONE)
+            severity = max(
+                (s.severity for s in own if not s.cue.startswith(MODEL_CUE_PREFIX)),
+                default=Severity.NONE,
+            )
+            model = max(
+                (s.severity for s in own if s.cue.startswith(MODEL_CUE_PREFIX)),
+                default=Severity.NONE,
+            )
             weights: dict[str, float] = {}
             for s in own:
                 weights[s.cue] = max(weights.get(s.cue, 0.0), s.weight)
@@ -161,6 +193,7 @@ class Engine:
                 if combo.severity > severity or (top_combo is None and combo.severity >= severity):
                     severity = combo.severity
                     top_combo = combo
+            severity = _fuse(severity, model)
             guarded = False
             for guard in self.ruleset.guards:
                 if cat in guard.categories and not guard.cues.isdisjoint(present):
@@ -224,6 +257,18 @@ class Engine:
             helplines=list(self.helpline_directory.helplines(loc, ids, language)),
             engine=self.info,
         )
+
+
+def _fuse(rules: Severity, model: Severity) -> Severity:
+    """The category's severity from the rules' (and combinations') and the model's."""
+    if rules is Severity.NONE:
+        return MODEL_ALONE.get(model, Severity.NONE)
+    if model >= AGREEMENT:
+        return max(rules, _SEVERITIES[min(rules.rank + 1, FUSION_CAP.rank)])
+    return rules
+
+
+_SEVERITIES = tuple(Severity)
 
 
 def _evidence(text: str, signals: list[Signal]) -> list[Evidence]:

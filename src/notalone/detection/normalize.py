@@ -51,7 +51,9 @@ _SLOW = re.compile(
 
 _TOKEN = re.compile(r"[^\W_]+")
 # A full stop ends a sentence only when no letter or digit follows it ("10.000", "abc.top").
-_STOPS = re.compile(r"(?:[!?;\n。¦]|\.(?![^\W_]))+")
+# Written to start with a character class, so that ``re`` skips to the candidates in C:
+# one stop character (a full stop only when no letter or digit follows), then any more.
+_STOPS = re.compile(r"[!?;\n。¦.](?<!\.(?=[^\W_]))(?:[!?;\n。¦]|\.(?![^\W_]))*")
 _TOKEN_OR_STOP = re.compile(r"[^\W_]+|(?:[!?;\n。¦]|\.(?![^\W_]))+")
 _WORD_OR_BOUNDARY = re.compile(r"[^\W_]+|¦")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b"})
@@ -66,7 +68,9 @@ _STANDALONE = frozenset("aeiouymtkjrzvàáảãạèéẻẽẹìíỉĩịòó�
 # message down the obfuscation path; "bit.ly" does not. Single letters split by spaces
 # ("c h ó") are spotted on the word list instead.
 _FRAGMENTS = re.compile(r"(?<![a-z])[a-z]{1,3}(?:[.\-_*/|+~][a-z]{1,3})+(?![a-z])")
-_SINGLES = re.compile(r"(?<![^\W_])[^\W_](?: [^\W_])+(?![^\W_])")  # one-letter words in a row
+_JOINED_LETTERS = re.compile(r"[.\-_*/|+~](?<=[a-z].)[a-z]")  # cheap test: any fragment at all?
+# One-letter words in a row, in " " + the words joined by spaces (group 1).
+_SINGLES = re.compile(r" ([^\W_](?: [^\W_])+)(?![^\W_])")
 _JOINERS = re.compile(r"[.\-_*/|+~]")
 
 #: Marks a sentence boundary between tokens; no pattern may contain it.
@@ -204,7 +208,7 @@ class Lexicon:
     but "aở" is not known because of "áo".
     """
 
-    __slots__ = ("_forms", "_max")
+    __slots__ = ("_forms", "_max", "repair")
 
     def __init__(self, words: Collection[str]) -> None:
         forms: dict[str, set[str]] = {}
@@ -213,6 +217,8 @@ class Lexicon:
                 forms.setdefault(fold(w), set()).add(w)
         self._forms = {k: tuple(sorted(v)) for k, v in forms.items()}
         self._max = max((len(w) for w in self._forms), default=0)
+        #: ``_repair`` with this lexicon, remembered per word (a dict look-up in C when seen).
+        self.repair = _Repairs(self).__getitem__
 
     def __contains__(self, word: str) -> bool:
         forms = self._forms.get(fold(word))
@@ -285,7 +291,9 @@ def tokenize(cleaned: Cleaned, lexicon: Lexicon) -> Tokens:
     """Words with sentence boundaries and lexicon-checked repairs, mapped to the original."""
     text = cleaned.text
     folded = cleaned.folded
-    if any(lexicon.knows_folded(_JOINERS.sub("", m.group())) for m in _FRAGMENTS.finditer(folded)):
+    if _JOINED_LETTERS.search(folded) and any(
+        lexicon.knows_folded(_JOINERS.sub("", m.group())) for m in _FRAGMENTS.finditer(folded)
+    ):
         return _tokenize_obfuscated(cleaned, lexicon)
     # The common case stays in C: sentence stops become BOUNDARY words, and whole-text
     # checks decide whether any per-word repair is needed at all.
@@ -293,12 +301,13 @@ def tokenize(cleaned: Cleaned, lexicon: Lexicon) -> Tokens:
         words = _WORD_OR_BOUNDARY.findall(_STOPS.sub(f" {BOUNDARY} ", text))
     else:
         words = _TOKEN.findall(text)
-    if any(lexicon.may_spell(fold(m.group())) for m in _SINGLES.finditer(" ".join(words))):
+    singles = _SINGLES.finditer(" " + " ".join(words))
+    if any(lexicon.may_spell(fold(m.group(1))) for m in singles):
         return _tokenize_obfuscated(cleaned, lexicon)
-    if _TRIPLE.search(folded):
-        words = [w if w.isalpha() and not _TRIPLE.search(w) else _repair(w, lexicon) for w in words]
-    elif _DIGIT.search(folded):
-        words = [w if w.isalpha() else _repair(w, lexicon) for w in words]
+    # Only a word with a digit or three letters alike can need a repair, so only texts
+    # holding one go through ``_repair`` (which leaves every other word as it is).
+    if _DIGIT.search(folded) or _TRIPLE.search(folded):
+        words = list(map(lexicon.repair, words))
     return Tokens(words, cleaned)
 
 
@@ -326,7 +335,7 @@ def _tokenize_obfuscated(cleaned: Cleaned, lexicon: Lexicon) -> Tokens:
             prev_end = raw[run_end - 1][1]
             i = run_end
             continue
-        words.append(_repair(text[start:end], lexicon))
+        words.append(lexicon.repair(text[start:end]))
         spans.append(cleaned.span(start, end))
         prev_end = end
         i += 1
@@ -403,6 +412,23 @@ def _obfuscated_run(text: str, raw: list[tuple[int, int]], i: int) -> int:
             break
         j += 1
     return j + 1
+
+
+class _Repairs(dict[str, str]):
+    """Words already repaired with one lexicon; forgets everything when it grows too big."""
+
+    __slots__ = ("_lexicon",)
+    limit = 50_000
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        super().__init__()
+        self._lexicon = lexicon
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= self.limit:
+            self.clear()
+        repaired = self[word] = _repair(word, self._lexicon)
+        return repaired
 
 
 def _repair(word: str, lexicon: Lexicon) -> str:
@@ -494,7 +520,6 @@ class Channel:
 
 
 def build_channel(tokens: Tokens, expansions: dict[str, str]) -> Channel:
-    get = expansions.get
-    words = [get(w, w) for w in tokens.words]
+    words = list(map(expansions.get, tokens.words, tokens.words))  # get(w, w), in C
     text = " " + " ".join(words) + " "
     return Channel(tokens, words, text, fold(text))

@@ -1,0 +1,188 @@
+"""A shipped text classifier: a featurizer, a calibrated linear softmax, and its manifest.
+
+An artifact is two files side by side: ``<task>.npz`` (arrays only, loaded with
+``allow_pickle=False``) and ``<task>.json`` (the manifest: labels, version, featurizer
+config, training-data digest, metrics on dev, thresholds, library versions and the npz's
+sha256). ``Classifier.load`` refuses an npz whose digest does not match its manifest.
+
+Calibration is folded into the weights at training time, so ``softmax(x · W + b)`` already is
+the calibrated probability; ``decision_bias`` (added to the log-probabilities) is the prior
+shift chosen on dev for the dataset's headline metric and is used only by ``predict``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from notalone.detection.classifiers.features import FeatureConfig, Featurizer, View, view_of_text
+from notalone.errors import ArtifactError
+
+FORMAT_VERSION = 1
+_ARRAYS = ("vocabulary", "idf", "coef", "intercept")
+
+
+@dataclass(slots=True)
+class Manifest:
+    task: str  # "vihsd", "vi_scam"; the cue is "model.<task>"
+    version: str
+    language: str
+    category: str  # the taxonomy category the positive labels stand for
+    labels: list[str]
+    positive: list[str]
+    featurizer: dict[str, object]
+    thresholds: dict[str, float]  # P(positive) from which a signal is low / medium / high
+    decision_bias: list[float]  # added to log-probabilities by ``predict``
+    training: dict[str, object]  # datasets, counts, data digest, seed, hyperparameters
+    metrics: dict[str, object]  # on dev (and, reported only, on test)
+    libraries: dict[str, str]
+    npz_sha256: str = ""
+    format: int = FORMAT_VERSION
+    notes: str = ""
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+    @classmethod
+    def from_json(cls, raw: str, where: str) -> Manifest:
+        try:
+            data = json.loads(raw)
+            if data.get("format") != FORMAT_VERSION:
+                raise ArtifactError(
+                    f"{where}: manifest format {data.get('format')!r} is not "
+                    f"{FORMAT_VERSION}; rebuild it with `notalone train`"
+                )
+            return cls(**data)
+        except ArtifactError:
+            raise
+        except (ValueError, TypeError) as exc:
+            raise ArtifactError(f"{where}: not a valid classifier manifest ({exc})") from None
+
+
+class Classifier:
+    """One task's model. ``predict_proba(text)`` → ``{label: probability}``."""
+
+    def __init__(
+        self,
+        manifest: Manifest,
+        featurizer: Featurizer,
+        coef: np.ndarray,
+        intercept: np.ndarray,
+    ) -> None:
+        n_classes = len(manifest.labels)
+        if coef.shape != (featurizer.size, n_classes) or intercept.shape != (n_classes,):
+            raise ArtifactError(
+                f"{manifest.task}: weights of shape {coef.shape} do not fit "
+                f"{featurizer.size} features x {n_classes} labels"
+            )
+        self.manifest = manifest
+        self.featurizer = featurizer
+        self.coef = np.ascontiguousarray(coef, dtype=np.float64)
+        self.intercept = np.asarray(intercept, dtype=np.float64)
+        self.labels = tuple(manifest.labels)
+        self.positive = np.array([label in manifest.positive for label in self.labels])
+        self.decision_bias = np.asarray(manifest.decision_bias, dtype=np.float64)
+        # Per label: its weights minus the mean of the other labels' (evidence direction).
+        others = (self.coef.sum(axis=1, keepdims=True) - self.coef) / max(n_classes - 1, 1)
+        self._direction = self.coef - others
+
+    @property
+    def task(self) -> str:
+        return self.manifest.task
+
+    # -- scoring ---------------------------------------------------------------------------
+
+    def logits(self, view: View) -> np.ndarray:
+        cols, values = self.featurizer.transform_one(view)
+        if not len(cols):
+            return self.intercept.copy()
+        return values @ self.coef[cols] + self.intercept
+
+    def proba_view(self, view: View) -> np.ndarray:
+        z = self.logits(view)
+        z = np.exp(z - z.max())
+        return z / z.sum()
+
+    def predict_proba(self, text: str) -> dict[str, float]:
+        probs = self.proba_view(view_of_text(text, language=self.manifest.language))
+        return {label: float(p) for label, p in zip(self.labels, probs, strict=True)}
+
+    def predict(self, text: str) -> str:
+        """The label with the dev-tuned decision bias applied (the headline-metric decision)."""
+        probs = self.proba_view(view_of_text(text, language=self.manifest.language))
+        return self.labels[int(np.argmax(np.log(probs + 1e-12) + self.decision_bias))]
+
+    def positive_probability(self, probs: np.ndarray) -> float:
+        return float(probs[self.positive].sum())
+
+    def contributions(self, view: View, label: int) -> list[float]:
+        """Per token of ``view``: how much its character and word-unigram columns pushed the
+        logit of ``label`` above the mean of the others (used to choose evidence spans)."""
+        cols, values = self.featurizer.transform_one(view)
+        if not len(cols):
+            return [0.0] * len(view.words)
+        pushed = values * self._direction[cols, label]
+        weight = dict(zip(cols.tolist(), pushed.tolist(), strict=True))
+        featurizer = self.featurizer
+        out = []
+        for word, expanded in zip(view.words, view.expanded, strict=True):
+            mine = set(featurizer.word_columns(word))
+            unigram = featurizer.index.get("w" + expanded)
+            if unigram is not None:
+                mine.add(unigram)
+            out.append(sum(weight.get(c, 0.0) for c in mine))
+        return out
+
+    # -- files -----------------------------------------------------------------------------
+
+    def save(self, directory: Path, *, half: bool = True) -> Manifest:
+        """Write ``<task>.npz`` and ``<task>.json`` into ``directory``; returns the manifest."""
+        directory.mkdir(parents=True, exist_ok=True)
+        vocab = "\n".join(self.featurizer.vocabulary).encode("utf-8")
+        buffer = io.BytesIO()
+        np.savez_compressed(
+            buffer,
+            vocabulary=np.frombuffer(vocab, dtype=np.uint8),
+            idf=self.featurizer.idf.astype(np.float32),
+            coef=self.coef.astype(np.float16 if half else np.float32),
+            intercept=self.intercept,
+        )
+        data = buffer.getvalue()
+        self.manifest.npz_sha256 = hashlib.sha256(data).hexdigest()
+        (directory / f"{self.task}.npz").write_bytes(data)
+        (directory / f"{self.task}.json").write_text(self.manifest.to_json(), encoding="utf-8")
+        return self.manifest
+
+    @classmethod
+    def load(cls, manifest_path: Path) -> Classifier:
+        """Load ``<task>.json`` and the npz beside it, checking the npz's sha256."""
+        where = str(manifest_path)
+        try:
+            manifest = Manifest.from_json(manifest_path.read_text(encoding="utf-8"), where)
+            npz_path = manifest_path.with_name(f"{manifest.task}.npz")
+            data = npz_path.read_bytes()
+        except OSError as exc:
+            raise ArtifactError(f"{where}: cannot read the classifier artifact ({exc})") from None
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != manifest.npz_sha256:
+            raise ArtifactError(
+                f"{npz_path}: sha256 {digest[:12]}… does not match the manifest's "
+                f"{manifest.npz_sha256[:12]}…; the file was changed or corrupted. "
+                "Reinstall the package or rebuild it with `notalone train`."
+            )
+        try:
+            with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+                arrays = {name: npz[name] for name in _ARRAYS}
+            vocabulary = arrays["vocabulary"].tobytes().decode("utf-8").split("\n")
+            featurizer = Featurizer(
+                FeatureConfig.from_json(manifest.featurizer), vocabulary, arrays["idf"]
+            )
+        except (KeyError, ValueError, TypeError, OSError) as exc:
+            raise ArtifactError(f"{npz_path}: not a valid classifier artifact ({exc})") from None
+        return cls(manifest, featurizer, arrays["coef"], arrays["intercept"])

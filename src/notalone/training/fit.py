@@ -1,0 +1,254 @@
+"""Fit one task's classifier: features, two linear models, stacked calibration, thresholds.
+
+1. A vocabulary of character n-grams (diacritic and folded words) and word n-grams (chat
+   spelling expanded) from the training texts (``vectorize``).
+2. Two linear models on the same features: a linear SVM, and an NB-SVM (one-vs-rest SVMs on
+   naive-Bayes log-count-ratio scaled features), whose weights are mapped back onto the plain
+   features, so both are ``x · W + b``.
+3. A multinomial logistic regression on their six scores, fitted on dev (or on out-of-fold
+   scores of the training set when there is no dev split). Being linear in the scores, it
+   folds into one ``W, b``: the shipped model is a single calibrated softmax.
+4. On the same data: a decision bias on the log-probabilities that maximises the dataset's
+   headline metric (macro-F1), and severity thresholds on P(positive) from the precision they
+   reach.
+
+Everything is seeded; scikit-learn is used here only, never at inference.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import platform
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy
+import scipy.sparse as sp
+import sklearn
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score, precision_recall_fscore_support
+from sklearn.model_selection import StratifiedKFold
+from sklearn.svm import LinearSVC
+
+from notalone import __version__
+from notalone.detection.classifiers.features import FeatureConfig, View
+from notalone.detection.classifiers.model import Classifier, Manifest
+from notalone.training.vectorize import fit_featurizer, matrix, views
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Hyper:
+    svm_c: float = 0.1
+    nb_c: float = 0.1
+    nb_alpha: float = 1.0
+    calibration_c: float = 100.0
+    min_df: int = 2
+    features: FeatureConfig = field(default_factory=FeatureConfig)
+
+
+# Precision on dev that a model's positive probability must reach for each severity.
+PRECISION_TARGETS = {"low": 0.6, "medium": 0.85, "high": 0.97}
+MIN_FLAGGED = 10  # a threshold needs at least this many dev messages above it
+
+
+@dataclass(slots=True)
+class Split:
+    texts: list[str]
+    labels: list[str]
+
+
+def data_digest(texts: Sequence[str], labels: Sequence[str]) -> str:
+    h = hashlib.sha256()
+    for text, label in zip(texts, labels, strict=True):
+        h.update(text.encode("utf-8", "surrogatepass"))
+        h.update(b"\x1f")
+        h.update(label.encode("utf-8"))
+        h.update(b"\x1e")
+    return h.hexdigest()
+
+
+def _csr32(x: sp.spmatrix) -> sp.csr_matrix:
+    out = sp.csr_matrix(x)
+    out.indices = out.indices.astype(np.int32)
+    out.indptr = out.indptr.astype(np.int32)
+    return out
+
+
+def _linear_models(
+    x: sp.csr_matrix, y: np.ndarray, n_classes: int, hyper: Hyper, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weights (features x 2·classes) and intercepts of the SVM and the NB-SVM, side by side."""
+    w = np.zeros((x.shape[1], 2 * n_classes))
+    b = np.zeros(2 * n_classes)
+    svm = LinearSVC(C=hyper.svm_c, random_state=seed, max_iter=5000, dual=True).fit(x, y)
+    coef = svm.coef_.T if n_classes > 2 else np.hstack([-svm.coef_.T, svm.coef_.T]) / 2
+    inter = svm.intercept_ if n_classes > 2 else np.array([-1, 1]) * svm.intercept_[0] / 2
+    w[:, :n_classes], b[:n_classes] = coef, inter
+    for k in range(n_classes):
+        yb = (y == k).astype(int)
+        pos = np.asarray(x[yb == 1].sum(axis=0)).ravel() + hyper.nb_alpha
+        neg = np.asarray(x[yb == 0].sum(axis=0)).ravel() + hyper.nb_alpha
+        ratio = np.log((pos / pos.sum()) / (neg / neg.sum()))
+        nb = LinearSVC(
+            C=hyper.nb_c, class_weight="balanced", random_state=seed, max_iter=5000, dual=True
+        ).fit(_csr32(x.multiply(ratio)), yb)
+        w[:, n_classes + k] = nb.coef_.ravel() * ratio
+        b[n_classes + k] = nb.intercept_[0]
+    return w, b
+
+
+def _log_softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+
+
+def tune_bias(logp: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Additive log-prior shift (first class fixed at 0) maximising macro-F1, on a grid."""
+    n_classes = logp.shape[1]
+    grid = np.round(np.arange(-2.0, 2.01, 0.1), 2)
+    best, best_bias = f1_score(y, logp.argmax(1), average="macro"), np.zeros(n_classes)
+    for shift in itertools.product(grid, repeat=n_classes - 1):
+        bias = np.array([0.0, *shift])
+        score = f1_score(y, (logp + bias).argmax(1), average="macro")
+        if score > best + 1e-12:
+            best, best_bias = score, bias
+    return best_bias
+
+
+def choose_thresholds(p_pos: np.ndarray, is_pos: np.ndarray) -> dict[str, float]:
+    """Lowest P(positive) cut reaching each precision target on the calibration data."""
+    order = np.argsort(-p_pos, kind="stable")
+    hits = np.cumsum(is_pos[order])
+    flagged = np.arange(1, len(order) + 1)
+    precision = hits / flagged
+    out = {}
+    for level, target in PRECISION_TARGETS.items():
+        ok = np.nonzero((precision >= target) & (flagged >= MIN_FLAGGED))[0]
+        # The deepest cut that still holds the precision target: below it, it would not.
+        cut = float(p_pos[order[ok.max()]]) if len(ok) else 1.01
+        out[level] = round(max(cut, 0.5 if level == "low" else cut), 4)
+    # Thresholds must be ordered low <= medium <= high.
+    out["medium"] = max(out["medium"], out["low"])
+    out["high"] = max(out["high"], out["medium"])
+    return out
+
+
+def evaluate(
+    logp: np.ndarray, y: np.ndarray, labels: Sequence[str], bias: np.ndarray
+) -> dict[str, object]:
+    pred = (logp + bias).argmax(1)
+    p, r, f, n = precision_recall_fscore_support(
+        y, pred, labels=list(range(len(labels))), zero_division=0
+    )
+    return {
+        "macro_f1": round(float(f.mean()), 4),
+        "macro_f1_argmax": round(float(f1_score(y, logp.argmax(1), average="macro")), 4),
+        "accuracy": round(float((pred == y).mean()), 4),
+        "per_class": {
+            label: {
+                "precision": round(float(p[i]), 4),
+                "recall": round(float(r[i]), 4),
+                "f1": round(float(f[i]), 4),
+                "support": int(n[i]),
+            }
+            for i, label in enumerate(labels)
+        },
+        "n": len(y),
+    }
+
+
+@dataclass(slots=True)
+class TaskData:
+    task: str
+    language: str
+    category: str
+    labels: tuple[str, ...]
+    positive: tuple[str, ...]
+    train: Split
+    dev: Split | None
+    sources: dict[str, object]  # what went in: datasets, removed overlaps
+    notes: str = ""
+
+
+def fit_task(
+    data: TaskData, *, seed: int = 0, hyper: Hyper | None = None, progress: Progress | None = None
+) -> Classifier:
+    """Train, calibrate and threshold one task; returns the classifier (not yet saved)."""
+    hyper = hyper or Hyper()
+    say = progress or (lambda _msg: None)
+    labels = list(data.labels)
+    index = {label: i for i, label in enumerate(labels)}
+    n_classes = len(labels)
+    y = np.array([index[label] for label in data.train.labels])
+    say(f"{data.task}: featurizing {len(y)} training texts")
+    train_views = views(data.train.texts, data.language)
+    featurizer = fit_featurizer(train_views, hyper.features, min_df=hyper.min_df)
+    x = matrix(featurizer, train_views)
+    say(f"{data.task}: fitting linear models on {featurizer.size} features")
+    w, b = _linear_models(x, y, n_classes, hyper, seed)
+    if data.dev is not None:
+        cal_views: list[View] = views(data.dev.texts, data.language)
+        cal_scores = matrix(featurizer, cal_views) @ w + b
+        cal_y = np.array([index[label] for label in data.dev.labels])
+        calibrated_on = "dev"
+    else:  # out-of-fold scores of the training set
+        say(f"{data.task}: no dev split; calibrating on 5-fold out-of-fold scores")
+        cal_scores = np.zeros((len(y), 2 * n_classes))
+        folds = StratifiedKFold(5, shuffle=True, random_state=seed)
+        for tr, va in folds.split(np.zeros(len(y)), y):
+            fw, fb = _linear_models(x[tr], y[tr], n_classes, hyper, seed)
+            cal_scores[va] = x[va] @ fw + fb
+        cal_y = y
+        calibrated_on = "train-5-fold-oof"
+    calibrator = LogisticRegression(C=hyper.calibration_c, max_iter=5000).fit(cal_scores, cal_y)
+    a = calibrator.coef_ if n_classes > 2 else np.vstack([-calibrator.coef_, calibrator.coef_]) / 2
+    c = calibrator.intercept_ if n_classes > 2 else np.array([-1, 1]) * calibrator.intercept_[0] / 2
+    coef = w @ a.T
+    intercept = b @ a.T + c
+    logp = _log_softmax(cal_scores @ a.T + c)
+    bias = tune_bias(logp, cal_y)
+    positive = np.array([label in data.positive for label in labels])
+    p_pos = np.exp(logp)[:, positive].sum(axis=1)
+    thresholds = choose_thresholds(p_pos, positive[cal_y])
+    metrics = {calibrated_on: evaluate(logp, cal_y, labels, bias)}
+    manifest = Manifest(
+        task=data.task,
+        version=__version__,
+        language=data.language,
+        category=data.category,
+        labels=labels,
+        positive=list(data.positive),
+        featurizer=hyper.features.to_json(),
+        thresholds=thresholds,
+        decision_bias=[round(float(v), 4) for v in bias],
+        training={
+            **data.sources,
+            "n_train": len(y),
+            "label_counts": {label: int((y == i).sum()) for i, label in enumerate(labels)},
+            "data_sha256": data_digest(data.train.texts, data.train.labels),
+            "calibrated_on": calibrated_on,
+            "seed": seed,
+            "hyperparameters": {
+                "svm_c": hyper.svm_c,
+                "nb_svm_c": hyper.nb_c,
+                "nb_alpha": hyper.nb_alpha,
+                "calibration_c": hyper.calibration_c,
+                "min_df": hyper.min_df,
+                "precision_targets": PRECISION_TARGETS,
+            },
+            "n_features": featurizer.size,
+        },
+        metrics=metrics,
+        libraries={
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            "scipy": scipy.__version__,
+            "scikit-learn": sklearn.__version__,
+        },
+        notes=data.notes,
+    )
+    return Classifier(manifest, featurizer, coef, intercept)

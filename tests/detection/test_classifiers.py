@@ -1,0 +1,183 @@
+"""The shipped classifiers: artifacts check themselves on load, results are deterministic
+(also across processes), the detector passes the plugin contract, and fusion is bounded."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from notalone.detection.classifiers import (
+    ARTIFACTS,
+    Classifier,
+    ClassifierDetector,
+    load_classifier,
+    load_classifiers,
+)
+from notalone.detection.classifiers.features import FeatureConfig, View, phrase_terms, terms
+from notalone.detection.detector import Detector
+from notalone.detection.engine import Engine, _fuse
+from notalone.errors import ArtifactError
+from notalone.taxonomy import Severity
+from tests.contracts import DetectorContract
+
+TEXT = "Mày ngu như chó, cút khỏi nhóm đi"
+
+
+@pytest.fixture(scope="module")
+def vihsd() -> Classifier:
+    return load_classifier("vihsd")
+
+
+def _copy(tmp_path: Path) -> Path:
+    for suffix in ("npz", "json"):
+        shutil.copy(ARTIFACTS / f"vihsd.{suffix}", tmp_path / f"vihsd.{suffix}")
+    return tmp_path / "vihsd.json"
+
+
+def test_shipped_manifest_is_complete(vihsd: Classifier) -> None:
+    m = vihsd.manifest
+    assert m.labels == ["CLEAN", "OFFENSIVE", "HATE"] and m.category == "cyberbullying"
+    assert len(m.training["data_sha256"]) == 64 and len(m.npz_sha256) == 64
+    assert {"numpy", "scikit-learn"} <= set(m.libraries)
+    assert "dev" in m.metrics
+    assert m.thresholds["low"] <= m.thresholds["medium"] <= m.thresholds["high"]
+
+
+def test_artifacts_are_small() -> None:
+    total = sum(p.stat().st_size for p in ARTIFACTS.iterdir())
+    assert total < 30 * 1024 * 1024
+
+
+def test_probabilities(vihsd: Classifier) -> None:
+    probs = vihsd.predict_proba(TEXT)
+    assert list(probs) == ["CLEAN", "OFFENSIVE", "HATE"]
+    assert sum(probs.values()) == pytest.approx(1.0)
+    assert probs["CLEAN"] < 0.5
+    assert vihsd.predict_proba("Tối nay ngủ ngon nhé")["CLEAN"] > 0.5
+    assert vihsd.predict_proba("")["CLEAN"] > 0.5  # no features: the prior
+
+
+def test_round_trip(tmp_path: Path, vihsd: Classifier) -> None:
+    vihsd.save(tmp_path)
+    again = Classifier.load(tmp_path / "vihsd.json")
+    assert again.featurizer.vocabulary == vihsd.featurizer.vocabulary
+    for text in (TEXT, "Tối nay ngủ ngon nhé", "m ngu vl"):
+        assert again.predict_proba(text) == pytest.approx(vihsd.predict_proba(text), abs=1e-6)
+
+
+def test_tampered_npz_is_refused(tmp_path: Path) -> None:
+    manifest = _copy(tmp_path)
+    npz = tmp_path / "vihsd.npz"
+    data = bytearray(npz.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    npz.write_bytes(bytes(data))
+    with pytest.raises(ArtifactError, match="sha256"):
+        Classifier.load(manifest)
+
+
+def test_tampered_manifest_is_refused(tmp_path: Path) -> None:
+    manifest = _copy(tmp_path)
+    data = json.loads(manifest.read_text("utf-8"))
+    data["npz_sha256"] = "0" * 64
+    manifest.write_text(json.dumps(data), "utf-8")
+    with pytest.raises(ArtifactError):
+        Classifier.load(manifest)
+    manifest.write_text("{not json", "utf-8")
+    with pytest.raises(ArtifactError):
+        Classifier.load(manifest)
+    data["format"] = 99
+    manifest.write_text(json.dumps(data), "utf-8")
+    with pytest.raises(ArtifactError, match="format"):
+        Classifier.load(manifest)
+
+
+def test_missing_npz_is_refused(tmp_path: Path) -> None:
+    manifest = _copy(tmp_path)
+    (tmp_path / "vihsd.npz").unlink()
+    with pytest.raises(ArtifactError):
+        load_classifiers(tmp_path)
+    assert manifest.exists()
+
+
+def test_deterministic_across_processes(vihsd: Classifier) -> None:
+    code = (
+        "from notalone.detection.classifiers import load_classifier;"
+        f"print(repr(load_classifier('vihsd').predict_proba({TEXT!r})))"
+    )
+    outputs = set()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        run = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+        )
+        outputs.add(run.stdout)
+    assert len(outputs) == 1
+    assert outputs.pop().strip() == repr(vihsd.predict_proba(TEXT))
+
+
+def test_terms_follow_the_config() -> None:
+    config = FeatureConfig(char_min=2, char_max=3, word_min=1, word_max=2)
+    view = View(["ab", "¦", "cd"], ["ab", "¦", "c d"])
+    got = list(terms(view, config))
+    assert {"c a", "c ab", "cab ", "fcd "} <= set(got)
+    assert not any("¦" in t or "b c" in t for t in got if t[0] in "cf")  # never across words
+    assert phrase_terms(view.expanded, config) == [
+        "wab", "w¦", "wc", "wd", "wab ¦", "w¦ c", "wc d",
+    ]  # fmt: skip
+
+
+def test_evidence_points_at_the_words(vihsd: Classifier) -> None:
+    engine = Engine(classifiers=False, detectors=[ClassifierDetector(vihsd)])
+    from notalone.detection.detector import Document
+
+    doc = Document.build(TEXT, engine.lexicon)
+    signals = ClassifierDetector(vihsd).detect(doc)
+    assert signals and all(s.cue == "model.vihsd" for s in signals)
+    shown = {TEXT[s.start : s.end].lower() for s in signals}
+    assert shown & {"ngu", "chó", "cút"}
+    assert all(0 < s.weight <= 1 for s in signals)
+
+
+def test_engine_configurations() -> None:
+    rules, fused = Engine(classifiers=False), Engine()
+    assert not any(isinstance(d, ClassifierDetector) for d in rules.detectors)
+    assert any(isinstance(d, ClassifierDetector) for d in fused.detectors)
+    model_only = Engine(use_rules=False)
+    assert model_only.analyze("Cảm ơn cô giáo đã giúp em ôn bài").severity is Severity.NONE
+    got = {c.id: c.severity for c in fused.analyze(TEXT).categories}
+    base = {c.id: c.severity for c in rules.analyze(TEXT).categories}
+    assert got["cyberbullying"] >= base["cyberbullying"]
+
+
+@pytest.mark.parametrize(
+    ("rules", "model", "expected"),
+    [
+        ("none", "low", "none"),
+        ("none", "medium", "none"),
+        ("none", "high", "medium"),  # a model alone: medium at most
+        ("low", "low", "low"),
+        ("low", "medium", "medium"),  # agreement: one step up
+        ("medium", "high", "high"),
+        ("high", "high", "high"),  # never past high on agreement alone
+        ("critical", "none", "critical"),
+    ],
+)
+def test_fusion_is_bounded(rules: str, model: str, expected: str) -> None:
+    assert _fuse(Severity(rules), Severity(model)) is Severity(expected)
+
+
+class TestClassifierDetectorContract(DetectorContract):
+    @pytest.fixture
+    def detector(self) -> Detector:
+        return ClassifierDetector(load_classifier("vihsd"))
+
+    def test_weights_are_probabilities(self, detector: Detector) -> None:
+        assert isinstance(detector, ClassifierDetector)
+        assert np.all(np.diff([t for t, _ in detector.thresholds]) >= 0)

@@ -1,0 +1,99 @@
+"""Training smoke tests on a tiny hand-written fixture (quality lives in `notalone evaluate`)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from notalone.detection.classifiers import load_classifiers, view_of_text
+from notalone.training import SHIPPED, TASKS, train_all, train_task
+from notalone.training.fit import Split, TaskData, choose_thresholds, data_digest
+from notalone.training.vectorize import fit_featurizer, matrix, views
+
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "training" / "tiny_vi.csv"
+LABELS = ("CLEAN", "OFFENSIVE", "HATE")
+
+
+def _fixture() -> Split:
+    with FIXTURE.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    return Split([r["text"] for r in rows], [r["label"] for r in rows])
+
+
+def _task(dev: bool) -> TaskData:
+    split = _fixture()
+    return TaskData(
+        task="tiny",
+        language="vi",
+        category="cyberbullying",
+        labels=LABELS,
+        positive=("OFFENSIVE", "HATE"),
+        train=split,
+        dev=split if dev else None,
+        sources={"datasets": ["fixture"]},
+    )
+
+
+@pytest.mark.parametrize("dev", [True, False], ids=["dev", "out-of-fold"])
+def test_trains_saves_and_loads(tmp_path: Path, dev: bool) -> None:
+    manifest = train_task(_task(dev), tmp_path, tmp_path, seed=0)
+    assert {p.name for p in tmp_path.iterdir()} == {"tiny.npz", "tiny.json"}
+    assert manifest.labels == list(LABELS)
+    assert manifest.training["data_sha256"] == data_digest(_fixture().texts, _fixture().labels)
+    assert set(manifest.libraries) >= {"numpy", "scikit-learn", "python"}
+    assert (
+        manifest.thresholds["low"] <= manifest.thresholds["medium"] <= manifest.thresholds["high"]
+    )
+    clf = load_classifiers(tmp_path)["tiny"]
+    probs = clf.predict_proba("đồ vô dụng cút đi")
+    assert set(probs) == set(LABELS)
+    assert sum(probs.values()) == pytest.approx(1.0)
+    assert probs["OFFENSIVE"] + probs["HATE"] > probs["CLEAN"]
+    assert clf.predict("Chúc mừng sinh nhật bạn nhé") == "CLEAN"
+
+
+def test_training_is_reproducible(tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    train_task(_task(dev=False), a, a, seed=3)
+    train_task(_task(dev=False), b, b, seed=3)
+    for name in ("tiny.npz", "tiny.json"):
+        digest = [hashlib.sha256((d / name).read_bytes()).hexdigest() for d in (a, b)]
+        assert digest[0] == digest[1], name
+
+
+def test_training_matrix_is_what_inference_computes(tmp_path: Path) -> None:
+    texts = _fixture().texts
+    rows = views(texts)
+    featurizer = fit_featurizer(rows, _default_config(), min_df=1)
+    x = matrix(featurizer, rows)
+    for i, text in enumerate(texts):
+        cols, vals = featurizer.transform_one(view_of_text(text))
+        row = x.getrow(i)
+        assert np.array_equal(row.indices, cols)
+        assert np.allclose(row.data, vals)
+
+
+def _default_config():
+    from notalone.detection.classifiers import FeatureConfig
+
+    return FeatureConfig()
+
+
+def test_thresholds_hold_their_precision() -> None:
+    rng = np.random.default_rng(0)
+    y = rng.random(2000) < 0.3
+    p = np.clip(y * 0.5 + rng.random(2000) * 0.6, 0, 1)
+    cuts = choose_thresholds(p, y)
+    for level, target in (("low", 0.6), ("medium", 0.85)):
+        flagged = p >= cuts[level]
+        assert y[flagged].mean() >= target
+
+
+def test_task_table() -> None:
+    assert set(SHIPPED) <= set(TASKS)
+    with pytest.raises(KeyError):
+        train_all(Path("."), Path("."), tasks=["no-such-task"])
