@@ -74,14 +74,13 @@ class ClassifierDetector(Detector):
         if language not in doc.languages:
             return []
         clf = self.classifier
-        view = View(doc.tokens.words, doc.channel(language).words)
+        view = self.view(doc)
         probs = clf.proba_view(view)
         p = clf.positive_probability(probs)
         if p < self.floor:
             return []
         severity = self.severity(p)
-        label = int(np.argmax(np.where(clf.positive, probs, -1.0)))
-        spans = self._evidence(doc, view, label)
+        spans = self.evidence(doc, view, probs)
         return [
             Signal(
                 cue=self.cue,
@@ -97,7 +96,13 @@ class ClassifierDetector(Detector):
             for start, end in spans
         ]
 
-    def _evidence(self, doc: Document, view: View, label: int) -> list[tuple[int, int]]:
+    def view(self, doc: Document) -> View:
+        return View(doc.tokens.words, doc.channel(self.languages[0]).words)
+
+    def evidence(self, doc: Document, view: View, probs: np.ndarray) -> list[tuple[int, int]]:
+        """Spans of the words that pushed the likeliest risk label most (the whole message
+        when no word stands out)."""
+        label = int(np.argmax(np.where(self.classifier.positive, probs, -1.0)))
         scores = self.classifier.contributions(view, label)
         ranked = sorted(
             (

@@ -109,14 +109,20 @@ class Classifier:
         z = np.exp(z - z.max())
         return z / z.sum()
 
+    def _proba_text(self, text: str) -> np.ndarray:
+        return self.proba_view(view_of_text(text, language=self.manifest.language))
+
     def predict_proba(self, text: str) -> dict[str, float]:
-        probs = self.proba_view(view_of_text(text, language=self.manifest.language))
+        probs = self._proba_text(text)
         return {label: float(p) for label, p in zip(self.labels, probs, strict=True)}
 
     def predict(self, text: str) -> str:
         """The label with the dev-tuned decision bias applied (the headline-metric decision)."""
-        probs = self.proba_view(view_of_text(text, language=self.manifest.language))
-        return self.labels[int(np.argmax(np.log(probs + 1e-12) + self.decision_bias))]
+        return self.labels[self.decide(self._proba_text(text))]
+
+    def decide(self, probs: np.ndarray) -> int:
+        """Index of the label chosen from calibrated probabilities, with the decision bias."""
+        return int(np.argmax(np.log(probs + 1e-12) + self.decision_bias))
 
     def positive_probability(self, probs: np.ndarray) -> float:
         return float(probs[self.positive].sum())

@@ -1,0 +1,171 @@
+"""The "model" and "fused" configurations of an evaluation: which classifier, trained on what.
+
+On a dataset with an official split, the model is the shipped one when it was trained on that
+dataset (its manifest says so); its training data is assembled again and checked against the
+manifest's digest, so the runner can prove no test text was in it. Under cross-validation,
+a model is trained on each training fold with the same recipe as the shipped ones
+(``notalone.training.fit``), calibrated on a stratified fifth of that fold, never on the test
+fold. "Fused" is the engine itself (rules, combinations, guards) with that model as one more
+detector, i.e. exactly what ``analyze`` would answer if the model shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.model_selection import train_test_split
+
+from notalone.datasets import Dataset, Example, default_data_dir
+from notalone.detection.classifiers import Classifier, ClassifierDetector, load_classifiers
+from notalone.detection.detector import Document
+from notalone.detection.engine import Engine
+from notalone.errors import DatasetError
+from notalone.taxonomy import FLAG_SEVERITY
+from notalone.training import TASKS
+from notalone.training.fit import Split, TaskData, data_digest, fit_task
+
+CALIBRATION_SHARE = 0.2  # of each training fold, held out to calibrate and set thresholds
+
+Predict = Callable[[str], str]
+SpanPredict = Callable[[str], list[tuple[int, int]]]
+
+
+@dataclass(slots=True)
+class EvalModel:
+    """A classifier and the exact texts it was trained on (for the disjointness check)."""
+
+    classifier: Classifier
+    trained_on: tuple[str, ...]
+
+    def training_texts(self) -> Sequence[str]:
+        return self.trained_on
+
+    def predict(self, text: str) -> str:
+        return self.classifier.predict(text)
+
+
+class ModelConfigs:
+    """Finds or trains the model for a dataset, and fuses it with the rules."""
+
+    def __init__(self, data_dir: Path | None = None) -> None:
+        self.data_dir = data_dir
+        self._engines: dict[int, Engine] = {}
+        self._shipped_texts: list[str] | None = None
+
+    def shipped(self, ds: Dataset) -> EvalModel | None:
+        """The shipped classifier trained on ``ds`` (task name = dataset name), if any."""
+        clf = load_classifiers().get(ds.name)
+        if clf is None or ds.name not in TASKS:
+            return None
+        data = TASKS[ds.name](self._data_dir())
+        digest = data_digest(data.train.texts, data.train.labels)
+        if digest != clf.manifest.training.get("data_sha256"):
+            raise DatasetError(
+                f"{ds.name}: the shipped model was trained on other data than the datasets "
+                "here give (training-data digest differs); rebuild it with `notalone train` "
+                "or point --data-dir at the data it was built from"
+            )
+        return EvalModel(clf, tuple(data.train.texts))
+
+    def fit(
+        self,
+        ds: Dataset,
+        train: Sequence[Example],
+        dev: Sequence[Example] = (),
+        *,
+        seed: int = 0,
+    ) -> EvalModel | None:
+        """A model trained on ``train`` with the shipped recipe, calibrated on ``dev`` (or on
+        a stratified fifth of ``train`` when there is none); None when there is nothing to
+        learn (no risk labels)."""
+        if ds.language not in ("vi", "en") or not ds.positive or len(ds.labels) < 2:
+            return None
+        texts = [e.text for e in train]
+        labels = [e.label for e in train]
+        if dev:
+            fit_split = Split(texts, labels)
+            cal_split = Split([e.text for e in dev], [e.label for e in dev])
+        else:
+            fit_idx, cal_idx = train_test_split(
+                np.arange(len(texts)),
+                test_size=CALIBRATION_SHARE,
+                stratify=labels,
+                random_state=seed,
+            )
+            fit_split = Split([texts[i] for i in fit_idx], [labels[i] for i in fit_idx])
+            cal_split = Split([texts[i] for i in cal_idx], [labels[i] for i in cal_idx])
+        data = TaskData(
+            task=ds.name,
+            language=ds.language,
+            category=ds.category or "harmful_content",
+            labels=ds.labels,
+            positive=ds.positive,
+            train=fit_split,
+            dev=cal_split,
+            sources={"datasets": [f"{ds.name}/train"]},
+        )
+        # Calibration texts shaped the shipped weights too: they count as training data.
+        return EvalModel(fit_task(data, seed=seed), (*fit_split.texts, *cal_split.texts))
+
+    def shipped_training_texts(self) -> list[str]:
+        """Every text the shipped classifiers (the fused engine's) were trained on."""
+        if self._shipped_texts is None:
+            self._shipped_texts = [
+                text
+                for task in load_classifiers()
+                if task in TASKS
+                for text in TASKS[task](self._data_dir()).train.texts
+            ]
+        return self._shipped_texts
+
+    def fused(self, model: EvalModel, rules_engine: Engine) -> Predict:
+        """The engine's verdict with ``model`` as its classifier, in the dataset's labels:
+        flagged → the model's likeliest risk label, not flagged → its likeliest other label."""
+        engine = self.engine(model, rules_engine)
+        clf = model.classifier
+        language = clf.manifest.language
+        risky = clf.positive
+        labels = clf.labels
+
+        def predict(text: str) -> str:
+            flagged = engine.analyze(text, language).severity >= FLAG_SEVERITY
+            probs = clf.predict_proba(text)
+            pool = [label for label, pos in zip(labels, risky, strict=True) if pos == flagged]
+            return max(pool, key=probs.__getitem__)
+
+        return predict
+
+    def model_spans(self, model: EvalModel, rules_engine: Engine) -> SpanPredict:
+        """Evidence spans of the model alone: the words that pushed its risk label, on the
+        messages it labels risky (its dev-tuned decision), none on the others."""
+        clf = model.classifier
+        detector = ClassifierDetector(clf)
+        language = clf.manifest.language
+        risky = set(clf.manifest.positive)
+
+        def spans(text: str) -> list[tuple[int, int]]:
+            doc = Document.build(text, rules_engine.lexicon, language)
+            view = detector.view(doc)
+            probs = clf.proba_view(view)
+            if clf.labels[clf.decide(probs)] not in risky:
+                return []
+            return detector.evidence(doc, view, probs)
+
+        return spans
+
+    def engine(self, model: EvalModel, rules_engine: Engine) -> Engine:
+        key = id(model.classifier)
+        if key not in self._engines:
+            self._engines.clear()  # one model at a time: folds do not pile up engines
+            self._engines[key] = Engine(
+                rules=rules_engine.ruleset,
+                detectors=[ClassifierDetector(model.classifier)],
+                classifiers=False,
+            )
+        return self._engines[key]
+
+    def _data_dir(self) -> Path:
+        return self.data_dir if self.data_dir is not None else default_data_dir()

@@ -1,0 +1,338 @@
+"""Score each configuration of NotAlone (rules, model, fused) and the plain baseline on a dataset.
+
+The protocol comes from the dataset (official split, stratified or grouped 5-fold CV, false-
+positive slice, smoke test). Models that are evaluated by cross-validation are retrained on
+each training fold; shipped models are only scored on official test splits they never saw,
+and the runner checks that no test text was in their training data before it scores them.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from notalone.datasets import Dataset, Example, Protocol, assert_disjoint, folds, load, without
+from notalone.detection.engine import Engine
+from notalone.evaluation import metrics
+from notalone.evaluation.baseline import C_GRID, Baseline
+from notalone.evaluation.models import EvalModel, ModelConfigs
+from notalone.taxonomy import FLAG_SEVERITY
+
+CONFIGS = ("rules", "model", "fused", "baseline")
+NEGATIVE, POSITIVE = "no risk", "risk"
+THROUGHPUT_SAMPLE = 2000  # messages timed one at a time per configuration
+
+Predict = Callable[[str], str]
+Progress = Callable[[str], None]
+
+
+@dataclass
+class ConfigResult:
+    config: str
+    metrics: dict[str, object] | None = None  # None: not applicable to this dataset
+    view: str = "native"  # "native" labels, or "binary" risk vs no risk
+    fold_scores: list[dict[str, float]] = field(default_factory=list)
+    messages_per_second: float | None = None
+    note: str = ""
+
+
+@dataclass
+class DatasetResult:
+    dataset: Dataset
+    evaluated_on: str  # "test", "5 folds", ...
+    results: dict[str, ConfigResult]
+    n: int
+
+    def to_json(self) -> dict[str, object]:
+        ds = self.dataset
+        shipped = self.results.get("fused") or self.results.get("rules")
+        key = "split" if ds.protocol is Protocol.SPLIT else "protocol"
+        out: dict[str, object] = {
+            "dataset": ds.name,
+            key: self.evaluated_on if key == "split" else ds.protocol.value,
+            "language": ds.language,
+            "category": ds.category,
+            "headline": ds.headline,
+            "n": self.n,
+            "metrics": _headline_metrics(shipped),
+            "baseline": _headline_metrics(self.results.get("baseline")),
+            "per_class": (shipped.metrics or {}).get("per_class", {}) if shipped else {},
+            "configurations": {
+                name: {
+                    "view": r.view,
+                    "metrics": _headline_metrics(r),
+                    "folds": r.fold_scores,
+                    "messages_per_second": r.messages_per_second,
+                    "note": r.note,
+                }
+                for name, r in self.results.items()
+            },
+        }
+        return out
+
+
+def _headline_metrics(result: ConfigResult | None) -> dict[str, object]:
+    if result is None or result.metrics is None:
+        return {}
+    return {k: v for k, v in result.metrics.items() if k not in ("per_class",)}
+
+
+class Runner:
+    """Holds the engines once; ``run(name)`` evaluates one dataset."""
+
+    def __init__(
+        self,
+        data_dir: Path | None = None,
+        *,
+        configs: Sequence[str] = CONFIGS,
+        seed: int = 0,
+        progress: Progress | None = None,
+    ) -> None:
+        unknown = set(configs) - set(CONFIGS)
+        if unknown:
+            raise ValueError(f"unknown configurations {sorted(unknown)}; use {', '.join(CONFIGS)}")
+        self.data_dir = data_dir
+        self.configs = tuple(configs)
+        self.seed = seed
+        self.progress = progress or (lambda _msg: None)
+        self.rules_engine = Engine(classifiers=False)
+        self.fused_engine = Engine()
+        self.models = ModelConfigs(data_dir)
+
+    # -- public -----------------------------------------------------------------------------
+
+    def run(self, name: str) -> DatasetResult:
+        return self.run_dataset(load(name, self.data_dir))
+
+    def run_dataset(self, ds: Dataset) -> DatasetResult:
+        if ds.protocol is Protocol.FALSE_POSITIVE:
+            return self._false_positives(ds)
+        if ds.protocol is Protocol.SPLIT:
+            return self._official_split(ds)
+        return self._cross_validate(ds)  # stratified / grouped 5-fold, and smoke tests
+
+    # -- protocols --------------------------------------------------------------------------
+
+    def _official_split(self, ds: Dataset) -> DatasetResult:
+        test = ds.split("test")
+        test_texts = texts_of(test)
+        # Every test text leaves every training source, the official split's own included.
+        train = without(ds.split("train"), test_texts)
+        dev = without(ds.splits.get("dev", []), test_texts)
+        model = self._model_for(ds, train, dev, test_texts, ds.name)
+        results: dict[str, ConfigResult] = {}
+        for config in self.configs:
+            self.progress(f"{ds.name}: {config}")
+            if config == "baseline":
+                results[config] = self._baseline(ds, train, dev, test)
+            elif config == "rules":
+                results[config] = self._engine_binary(ds, self.rules_engine, test, "rules")
+            elif model is None:
+                results[config] = ConfigResult(config, note="no risk labels to learn from")
+            else:
+                predict = model.predict if config == "model" else self._fuse(model)
+                results[config] = self._score(ds, test, predict, config)
+            if ds.headline == "span_f1" and results[config].metrics is not None:
+                self._add_spans(ds, results[config], test, model)
+        return DatasetResult(ds, "test", results, len(test))
+
+    def _cross_validate(self, ds: Dataset) -> DatasetResult:
+        per_config: dict[str, list[tuple[list[str], list[str]]]] = {c: [] for c in self.configs}
+        speed: dict[str, list[float]] = {c: [] for c in self.configs}
+        notes: dict[str, str] = {}
+        n = 0
+        for k, (fold_train, test) in enumerate(folds(ds, k=5, seed=self.seed), start=1):
+            n += len(test)
+            texts = texts_of(test)
+            train = without(fold_train, texts)  # repeated texts stay out of training
+            self.progress(f"{ds.name}: fold {k}/5, training")
+            model = self._model_for(ds, train, [], texts, f"{ds.name} fold {k}")
+            for config in self.configs:
+                self.progress(f"{ds.name}: fold {k}/5, {config}")
+                predict: Predict
+                if config == "baseline":
+                    baseline = Baseline(seed=self.seed).fit(texts_of(train), labels_of(train))
+                    predict = baseline.predict_one
+                elif config == "rules":
+                    predict = self._engine_predict(ds, self.rules_engine)
+                elif model is None:
+                    notes[config] = "no risk labels to learn from"
+                    continue
+                else:
+                    predict = model.predict if config == "model" else self._fuse(model)
+                preds, rate = _timed(predict, texts)
+                gold = [e.label for e in test]
+                if config == "rules":
+                    gold = [_binary(ds, e.label) for e in test]
+                per_config[config].append((gold, preds))
+                speed[config].append(rate)
+        results = {}
+        for config in self.configs:
+            pairs = per_config[config]
+            if not pairs:
+                results[config] = ConfigResult(config, note=notes.get(config, ""))
+                continue
+            view = "binary" if config == "rules" else "native"
+            labels, positive = _labels(ds, view)
+            fold_scores = [
+                _fold_summary(metrics.classification(g, p, labels, positive)) for g, p in pairs
+            ]
+            pooled = metrics.classification(
+                [x for g, _ in pairs for x in g], [x for _, p in pairs for x in p], labels, positive
+            )
+            for key in fold_scores[0]:
+                values = [f[key] for f in fold_scores]
+                pooled[key] = statistics.fmean(values)
+                pooled[f"{key}_sd"] = statistics.pstdev(values)
+            results[config] = ConfigResult(
+                config, pooled, view, fold_scores, statistics.fmean(speed[config])
+            )
+        return DatasetResult(ds, "5 folds", results, n)
+
+    def _model_for(
+        self,
+        ds: Dataset,
+        train: list[Example],
+        dev: list[Example],
+        test_texts: list[str],
+        where: str,
+    ) -> EvalModel | None:
+        """The model the "model" and "fused" rows use, checked disjoint from the test texts
+        (and so are the shipped classifiers inside the fused engine)."""
+        if not {"model", "fused"} & set(self.configs):
+            return None
+        if "fused" in self.configs:
+            assert_disjoint(self.models.shipped_training_texts(), test_texts, f"{where} (shipped)")
+        model = None
+        if ds.protocol is Protocol.SPLIT:
+            model = self.models.shipped(ds)
+        if model is None:
+            model = self.models.fit(ds, train, dev, seed=self.seed)
+        if model is not None:
+            assert_disjoint(model.training_texts(), test_texts, where)
+        return model
+
+    def _add_spans(
+        self, ds: Dataset, result: ConfigResult, test: list[Example], model: EvalModel | None
+    ) -> None:
+        """Span F1 of the evidence the configuration shows, against the gold spans."""
+        if result.config == "baseline":
+            return
+        spans: Callable[[str], list[tuple[int, int]]]
+        if result.config == "model" and model is not None:
+            spans = self.models.model_spans(model, self.rules_engine)
+        else:
+            engine = self.rules_engine
+            if result.config == "fused" and model is not None:
+                engine = self.models.engine(model, self.rules_engine)
+            spans = partial(_evidence_spans, engine, ds.language)
+        predicted = [spans(e.text) for e in test]
+        assert result.metrics is not None
+        result.metrics.update(metrics.span_f1([e.spans for e in test], predicted))
+
+    def _false_positives(self, ds: Dataset) -> DatasetResult:
+        texts = [e.text for e in ds.split("all")]
+        results: dict[str, ConfigResult] = {}
+        for config in self.configs:
+            self.progress(f"{ds.name}: {config}")
+            if config in ("rules", "fused"):
+                engine = self.rules_engine if config == "rules" else self.fused_engine
+                preds, rate = _timed(self._engine_predict(ds, engine), texts)
+                m = metrics.false_positive_rate([p == POSITIVE for p in preds])
+                results[config] = ConfigResult(config, m, "binary", messages_per_second=rate)
+            else:
+                results[config] = ConfigResult(config, note="no labels to learn from")
+        return DatasetResult(ds, "all (no risk expected)", results, len(texts))
+
+    # -- configurations ---------------------------------------------------------------------
+
+    def _baseline(
+        self, ds: Dataset, train: list[Example], dev: list[Example], test: list[Example]
+    ) -> ConfigResult:
+        c = 1.0
+        if dev:  # choose C on dev, never on test
+            labels, positive = _labels(ds, "native")
+            best = -1.0
+            for candidate in C_GRID:
+                fitted = Baseline(candidate, self.seed).fit(texts_of(train), labels_of(train))
+                score = metrics.classification(
+                    labels_of(dev), fitted.predict(texts_of(dev)), labels, positive
+                )["macro_f1"]
+                if score > best:
+                    best, c = score, candidate
+        model = Baseline(c, self.seed).fit(texts_of(train), labels_of(train))
+        result = self._score(ds, test, model.predict_one, "baseline")
+        result.note = f"C={c}"
+        return result
+
+    def _engine_binary(
+        self, ds: Dataset, engine: Engine, test: list[Example], config: str
+    ) -> ConfigResult:
+        preds, rate = _timed(self._engine_predict(ds, engine), texts_of(test))
+        labels, positive = _labels(ds, "binary")
+        gold = [_binary(ds, e.label) for e in test]
+        m = metrics.classification(gold, preds, labels, positive)
+        return ConfigResult(config, m, "binary", messages_per_second=rate)
+
+    def _engine_predict(self, ds: Dataset, engine: Engine) -> Predict:
+        def predict(text: str) -> str:
+            flagged = engine.analyze(text, ds.language).severity >= FLAG_SEVERITY
+            return POSITIVE if flagged else NEGATIVE
+
+        return predict
+
+    def _fuse(self, model: EvalModel) -> Predict:
+        return self.models.fused(model, self.fused_engine)
+
+    def _score(
+        self, ds: Dataset, test: list[Example], predict: Predict, config: str
+    ) -> ConfigResult:
+        preds, rate = _timed(predict, texts_of(test))
+        labels, positive = _labels(ds, "native")
+        m = metrics.classification(labels_of(test), preds, labels, positive)
+        return ConfigResult(config, m, "native", messages_per_second=rate)
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def texts_of(examples: Sequence[Example]) -> list[str]:
+    return [e.text for e in examples]
+
+
+def labels_of(examples: Sequence[Example]) -> list[str]:
+    return [e.label for e in examples]
+
+
+def _binary(ds: Dataset, label: str) -> str:
+    return POSITIVE if label in ds.positive else NEGATIVE
+
+
+def _labels(ds: Dataset, view: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    if view == "binary":
+        return (NEGATIVE, POSITIVE), (POSITIVE,)
+    return ds.labels, ds.positive
+
+
+def _fold_summary(m: dict[str, object]) -> dict[str, float]:
+    keys = ("macro_f1", "weighted_f1", "accuracy", "mcc", "precision", "recall", "f1", "f0_5")
+    return {k: float(m[k]) for k in keys}  # type: ignore[arg-type]
+
+
+def _evidence_spans(engine: Engine, language: str, text: str) -> list[tuple[int, int]]:
+    assessment = engine.analyze(text, language)
+    return [(e.start, e.end) for c in assessment.categories for e in c.evidence]
+
+
+def _timed(predict: Predict, texts: Sequence[str]) -> tuple[list[str], float]:
+    """All predictions, and messages per second over the first ``THROUGHPUT_SAMPLE``."""
+    sample = texts[:THROUGHPUT_SAMPLE]
+    start = time.perf_counter()
+    head = [predict(t) for t in sample]
+    elapsed = time.perf_counter() - start
+    rest = [predict(t) for t in texts[THROUGHPUT_SAMPLE:]]
+    return head + rest, (len(sample) / elapsed if elapsed > 0 else 0.0)
