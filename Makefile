@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench browser clean
+.PHONY: run test lint bench evaluate browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ test: $(VENV)/.test-installed browser lint
 
 bench: $(VENV)/.run-installed
 	$(BIN)/python benchmarks/throughput.py
+
+# Regenerates docs/benchmarks.md from ../shared/datasets (about an hour on two cores).
+evaluate: $(VENV)/.run-installed
+	$(BIN)/notalone evaluate --all --markdown --output docs/benchmarks.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist src/*.egg-info

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from notalone import __version__
-from notalone.cli import check, rules, scan, serve
+from notalone.cli import check, evaluate, rules, scan, serve, train
 from notalone.errors import NotAloneError
 
 # Typer vendors click; every usage error derives from its ClickException.
@@ -29,6 +29,8 @@ app = typer.Typer(
 app.command("check")(check.check)
 app.command("scan")(scan.scan)
 app.command("serve")(serve.serve)
+app.command("evaluate")(evaluate.evaluate)
+app.command("train")(train.train)
 app.add_typer(rules.app, name="rules")
 
 

@@ -11,6 +11,7 @@ detector, i.e. exactly what ``analyze`` would answer if the model shipped.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ from notalone.training import TASKS
 from notalone.training.fit import Split, TaskData, data_digest, fit_task
 
 CALIBRATION_SHARE = 0.2  # of each training fold, held out to calibrate and set thresholds
+MIN_PER_LABEL = 5  # so that the calibration fifth holds every label
 
 Predict = Callable[[str], str]
 SpanPredict = Callable[[str], list[tuple[int, int]]]
@@ -53,7 +55,7 @@ class ModelConfigs:
     def __init__(self, data_dir: Path | None = None) -> None:
         self.data_dir = data_dir
         self._engines: dict[int, Engine] = {}
-        self._shipped_texts: list[str] | None = None
+        self._shipped_texts: dict[str, list[str]] = {}
 
     def shipped(self, ds: Dataset) -> EvalModel | None:
         """The shipped classifier trained on ``ds`` (task name = dataset name), if any."""
@@ -85,6 +87,13 @@ class ModelConfigs:
             return None
         texts = [e.text for e in train]
         labels = [e.label for e in train]
+        counts = Counter(labels)
+        scarce = [label for label in ds.labels if counts[label] < MIN_PER_LABEL]
+        if scarce:
+            raise DatasetError(
+                f"{ds.name}: too few training examples of {', '.join(map(repr, scarce))} "
+                f"(at least {MIN_PER_LABEL} of each label are needed to train and calibrate)"
+            )
         if dev:
             fit_split = Split(texts, labels)
             cal_split = Split([e.text for e in dev], [e.label for e in dev])
@@ -110,16 +119,17 @@ class ModelConfigs:
         # Calibration texts shaped the shipped weights too: they count as training data.
         return EvalModel(fit_task(data, seed=seed), (*fit_split.texts, *cal_split.texts))
 
-    def shipped_training_texts(self) -> list[str]:
-        """Every text the shipped classifiers (the fused engine's) were trained on."""
-        if self._shipped_texts is None:
-            self._shipped_texts = [
+    def shipped_training_texts(self, language: str) -> list[str]:
+        """Every text the shipped classifiers of ``language`` (the fused engine's) were
+        trained on; those of other languages never read a message of this one."""
+        if language not in self._shipped_texts:
+            self._shipped_texts[language] = [
                 text
-                for task in load_classifiers()
-                if task in TASKS
+                for task, clf in load_classifiers().items()
+                if task in TASKS and clf.manifest.language == language
                 for text in TASKS[task](self._data_dir()).train.texts
             ]
-        return self._shipped_texts
+        return self._shipped_texts[language]
 
     def fused(self, model: EvalModel, rules_engine: Engine) -> Predict:
         """The engine's verdict with ``model`` as its classifier, in the dataset's labels:
@@ -164,6 +174,7 @@ class ModelConfigs:
                 rules=rules_engine.ruleset,
                 detectors=[ClassifierDetector(model.classifier)],
                 classifiers=False,
+                max_bytes=rules_engine.max_bytes,
             )
         return self._engines[key]
 

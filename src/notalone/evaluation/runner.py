@@ -25,6 +25,9 @@ from notalone.taxonomy import FLAG_SEVERITY
 CONFIGS = ("rules", "model", "fused", "baseline")
 NEGATIVE, POSITIVE = "no risk", "risk"
 THROUGHPUT_SAMPLE = 2000  # messages timed one at a time per configuration
+# Some research texts are whole chat logs (Perverted-Justice streams reach 300 KB): the
+# engines read them whole, where the service would refuse anything over 64 KB.
+MAX_TEXT_BYTES = 1 << 20
 
 Predict = Callable[[str], str]
 Progress = Callable[[str], None]
@@ -99,8 +102,8 @@ class Runner:
         self.configs = tuple(configs)
         self.seed = seed
         self.progress = progress or (lambda _msg: None)
-        self.rules_engine = Engine(classifiers=False)
-        self.fused_engine = Engine()
+        self.rules_engine = Engine(classifiers=False, max_bytes=MAX_TEXT_BYTES)
+        self.fused_engine = Engine(max_bytes=MAX_TEXT_BYTES)
         self.models = ModelConfigs(data_dir)
 
     # -- public -----------------------------------------------------------------------------
@@ -206,7 +209,8 @@ class Runner:
         if not {"model", "fused"} & set(self.configs):
             return None
         if "fused" in self.configs:
-            assert_disjoint(self.models.shipped_training_texts(), test_texts, f"{where} (shipped)")
+            shipped = self.models.shipped_training_texts(ds.language)
+            assert_disjoint(shipped, test_texts, f"{where} (shipped models)")
         model = None
         if ds.protocol is Protocol.SPLIT:
             model = self.models.shipped(ds)

@@ -1,0 +1,110 @@
+"""``notalone evaluate``: score NotAlone on public datasets, and write docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import json
+import platform
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from notalone.datasets import NAMES, load_generic
+from notalone.errors import InputError
+from notalone.evaluation.report import markdown
+from notalone.evaluation.runner import CONFIGS, DatasetResult, Runner
+
+# Datasets whose protocol is a smoke test or a training-only source are skipped by --all.
+_NOT_IN_ALL = ("vlsp2019-hsd",)
+
+
+def evaluate(
+    dataset: str | None = typer.Argument(
+        None, help=f"A folder under the datasets directory: {', '.join(NAMES)}."
+    ),
+    all_: bool = typer.Option(False, "--all", help="Every dataset, one after another."),
+    data_dir: Path | None = typer.Option(
+        None, "--data-dir", help="Where the datasets are (default: ../shared/datasets)."
+    ),
+    file: Path | None = typer.Option(
+        None, "--file", help="A labelled CSV / TSV / JSONL file instead of a named dataset."
+    ),
+    text_column: str = typer.Option("text", "--text-column", help="With --file: the text."),
+    label_column: str = typer.Option("label", "--label-column", help="With --file: the label."),
+    positive: list[str] = typer.Option(
+        [], "--positive", help="With --file: a label that means risk (repeat for several)."
+    ),
+    lang: str = typer.Option("en", "--lang", help="With --file: the texts' language (vi, en)."),
+    configs: str = typer.Option(
+        ",".join(CONFIGS), "--configs", help="Comma-separated: rules, model, fused, baseline."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object per dataset."),
+    as_markdown: bool = typer.Option(
+        False, "--markdown", help="Write the report as Markdown (see --output)."
+    ),
+    output: Path = typer.Option(
+        Path("docs/benchmarks.md"), "--output", "-o", help="With --markdown: where to write."
+    ),
+    seed: int = typer.Option(0, "--seed", help="Seed for folds and training."),
+) -> None:
+    """Score rules, model, fused and a baseline on a dataset's official split or protocol."""
+    chosen = [c.strip() for c in configs.split(",") if c.strip()]
+    if sum(bool(x) for x in (dataset, all_, file)) != 1:
+        raise InputError("give exactly one of DATASET, --all or --file")
+    console = Console(stderr=True)
+    names = [n for n in NAMES if n not in _NOT_IN_ALL] if all_ else [dataset] if dataset else []
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    ) as bar:
+        task = bar.add_task("loading", total=None)
+        runner = Runner(
+            data_dir, configs=chosen, seed=seed, progress=lambda m: bar.update(task, description=m)
+        )
+        if file is not None:
+            if not positive:
+                raise InputError("--file needs at least one --positive label")
+            generic = load_generic(file, text_column, label_column, positive, language=lang)
+            results = [runner.run_dataset(generic)]
+        else:
+            results = [runner.run(name) for name in names]
+    if as_json:
+        for result in results:
+            print(json.dumps(result.to_json(), ensure_ascii=False))
+    if as_markdown:
+        command = "notalone evaluate --all --markdown" if all_ else "notalone evaluate"
+        env = f"Machine: {platform.machine()}, Python {platform.python_version()}."
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(markdown(results, command=command, environment=env), encoding="utf-8")
+        console.print(f"wrote {output}")
+    if not as_json:
+        for result in results:
+            _print_table(result)
+
+
+def _print_table(result: DatasetResult) -> None:
+    ds = result.dataset
+    table = Table(title=f"{ds.name} — {ds.protocol.value}, {result.evaluated_on}")
+    table.add_column("configuration")
+    table.add_column("view")
+    for column in (ds.headline, "precision", "recall", "f1", "msg/s"):
+        table.add_column(column, justify="right")
+    for name, r in result.results.items():
+        if r.metrics is None:
+            table.add_row(name, r.note or "—", "—", "—", "—", "—", "—")
+            continue
+        m = r.metrics
+        cells = [_fmt(m.get(k)) for k in (ds.headline, "precision", "recall", "f1")]
+        rate = "—" if r.messages_per_second is None else f"{r.messages_per_second:,.0f}"
+        table.add_row(name, r.view, *cells, rate)
+    Console().print(table)
+
+
+def _fmt(value: object) -> str:
+    return "—" if value is None else f"{float(value):.4f}"  # type: ignore[arg-type]
