@@ -117,44 +117,48 @@ class Featurizer:
         self.config = config
         self.vocabulary = list(vocabulary)
         self.index = {t: i for i, t in enumerate(self.vocabulary)}
+        # Word n-grams looked up by tuple of words, so a message's n-grams need no joining.
+        self._phrases = {
+            tuple(t[1:].split(" ")): i for i, t in enumerate(self.vocabulary) if t[0] == "w"
+        }
         self.idf = np.asarray(idf, dtype=np.float64)
         self.block = np.array([BLOCKS.index(t[0]) for t in self.vocabulary], dtype=np.int8)
-        self._word_cache: dict[str, tuple[int, ...]] = {}
+        self._word_cache: dict[str, np.ndarray] = {}
 
     @property
     def size(self) -> int:
         return len(self.vocabulary)
 
-    def word_columns(self, word: str) -> tuple[int, ...]:
+    def word_columns(self, word: str) -> np.ndarray:
         cols = self._word_cache.get(word)
         if cols is None:
             get = self.index.get
-            cols = tuple(c for c in map(get, word_terms(word, self.config)) if c is not None)
+            found = [c for c in map(get, word_terms(word, self.config)) if c is not None]
+            cols = np.array(found, dtype=np.intp)
             if len(self._word_cache) >= _CACHE_LIMIT:
                 self._word_cache.clear()
             self._word_cache[word] = cols
         return cols
 
-    def columns(self, view: View) -> list[int]:
+    def phrase_columns(self, expanded: Sequence[str]) -> list[int]:
+        """Columns of the word n-grams of a message (``phrase_terms``, looked up as tuples)."""
+        ws = " ".join(expanded).split()
+        get = self._phrases.get
+        lo, hi = self.config.word_min, self.config.word_max
+        grams = (zip(*(ws[k:] for k in range(n)), strict=False) for n in range(lo, hi + 1))
+        found = [get(g) for gs in grams for g in gs]
+        return [c for c in found if c is not None]
+
+    def columns(self, view: View) -> np.ndarray:
         """Column of every term occurrence (with repeats), in token order."""
-        cols: list[int] = []
-        extend = cols.extend
         word_columns = self.word_columns
-        for w in view.words:
-            if w != BOUNDARY:
-                extend(word_columns(w))
-        found = list(map(self.index.get, phrase_terms(view.expanded, self.config)))
-        if None in found:
-            found = [c for c in found if c is not None]
-        cols.extend(found)  # type: ignore[arg-type]
-        return cols
+        parts = [word_columns(w) for w in view.words if w != BOUNDARY]
+        parts.append(np.array(self.phrase_columns(view.expanded), dtype=np.intp))
+        return np.concatenate(parts)
 
     def transform_one(self, view: View) -> tuple[np.ndarray, np.ndarray]:
         """(columns, values) of one message: sorted unique columns and their TF-IDF values."""
-        cols = self.columns(view)
-        if not cols:
-            return np.zeros(0, dtype=np.intp), np.zeros(0)
-        return self.weigh(np.asarray(cols, dtype=np.intp))
+        return self.weigh(self.columns(view))
 
     def weigh(self, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         # np.unique(return_counts=True), without its Python overhead (a hot path).
@@ -166,12 +170,25 @@ class Featurizer:
         np.not_equal(cols[1:], cols[:-1], out=first[1:])
         starts = np.flatnonzero(first)
         uniq = cols[starts]
-        counts = np.diff(starts, append=len(cols))
-        values = (1.0 + np.log(counts)) * self.idf[uniq]
+        counts = np.empty(len(starts), dtype=np.intp)
+        counts[:-1] = starts[1:] - starts[:-1]
+        counts[-1] = len(cols) - starts[-1]
+        values = _sublinear(counts) * self.idf[uniq]
         block = self.block[uniq]
         norms = np.sqrt(np.bincount(block, weights=values * values, minlength=len(BLOCKS)))
         norms[norms == 0.0] = 1.0
         return uniq, values / norms[block]
+
+
+_SUBLINEAR = 1.0 + np.log(np.arange(1, 257, dtype=np.float64))  # 1 + log tf, tf = 1..256
+_SUBLINEAR = np.concatenate([[0.0], _SUBLINEAR])
+
+
+def _sublinear(counts: np.ndarray) -> np.ndarray:
+    """``1 + log(count)``, from a table for the counts messages hold."""
+    if counts.max() < len(_SUBLINEAR):
+        return _SUBLINEAR[counts]
+    return 1.0 + np.log(counts)
 
 
 @cache

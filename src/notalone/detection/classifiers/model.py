@@ -138,7 +138,7 @@ class Classifier:
         featurizer = self.featurizer
         out = []
         for word, expanded in zip(view.words, view.expanded, strict=True):
-            mine = set(featurizer.word_columns(word))
+            mine = set(featurizer.word_columns(word).tolist())
             unigram = featurizer.index.get("w" + expanded)
             if unigram is not None:
                 mine.add(unigram)
