@@ -10,7 +10,7 @@ from rich.console import Console
 from notalone.datasets import default_data_dir
 from notalone.detection.classifiers import ARTIFACTS
 from notalone.errors import InputError
-from notalone.training import SHIPPED, TASKS, train_all
+from notalone.training import SHIPPED, TAGGER_TASKS, TASKS, train_all
 
 
 def train(
@@ -26,9 +26,10 @@ def train(
     seed: int = typer.Option(0, "--seed", help="Seed for folds and solvers."),
 ) -> None:
     """Rebuild the shipped classifiers (same data and seed give the same files)."""
-    unknown = sorted(set(tasks or ()) - set(TASKS))
+    known = [*TASKS, *TAGGER_TASKS]
+    unknown = sorted(set(tasks or ()) - set(known))
     if unknown:
-        raise InputError(f"unknown task(s) {', '.join(unknown)}; known: {', '.join(TASKS)}")
+        raise InputError(f"unknown task(s) {', '.join(unknown)}; known: {', '.join(known)}")
     console = Console(stderr=True)
     manifests = train_all(
         data_dir if data_dir is not None else default_data_dir(),
@@ -39,9 +40,10 @@ def train(
     )
     for m in manifests:
         dev = m.metrics.get("dev") or next(iter(m.metrics.values()), {})
-        score = dev.get("macro_f1") if isinstance(dev, dict) else None
+        scores = {k: dev[k] for k in ("macro_f1", "span_f1") if isinstance(dev, dict) and k in dev}
+        shown = ", ".join(f"{k} {v}" for k, v in scores.items())
         console.print(
             f"{m.task}: {m.training['n_train']:,} texts, {m.training['n_features']:,} features, "
-            f"calibrated on {m.training['calibrated_on']}, macro-F1 there {score}",
+            f"calibrated on {m.training['calibrated_on']}: {shown}",
             highlight=False,
         )

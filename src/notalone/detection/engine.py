@@ -24,7 +24,7 @@ from pathlib import Path
 
 from notalone import __version__
 from notalone.detection.advice import DEFAULT_LOCALE, AdviceBook, HelplineDirectory
-from notalone.detection.classifiers import ClassifierDetector, load_classifiers
+from notalone.detection.classifiers import shipped_detectors
 from notalone.detection.detector import Detector, Document, Registry, Signal
 from notalone.detection.lang import LANGUAGES
 from notalone.detection.normalize import Lexicon
@@ -67,8 +67,7 @@ class Engine:
         registry = Registry([rule_detector, *(detectors or [])])
         if classifiers:
             given = {det.name for det in registry.detectors}
-            for clf in load_classifiers().values():
-                built_in = ClassifierDetector(clf)
+            for built_in in shipped_detectors():
                 if built_in.name not in given:
                     registry.add(built_in)
         if plugins:

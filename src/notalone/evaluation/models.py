@@ -20,13 +20,20 @@ import numpy as np
 from sklearn.model_selection import train_test_split
 
 from notalone.datasets import Dataset, Example, default_data_dir
-from notalone.detection.classifiers import Classifier, ClassifierDetector, load_classifiers
+from notalone.detection.classifiers import (
+    Classifier,
+    ClassifierDetector,
+    SpanTagger,
+    load_classifiers,
+    load_taggers,
+)
 from notalone.detection.detector import Document
 from notalone.detection.engine import Engine
 from notalone.errors import DatasetError
 from notalone.taxonomy import FLAG_SEVERITY
 from notalone.training import TASKS
 from notalone.training.fit import Split, TaskData, data_digest, fit_task
+from notalone.training.tagger import training_examples as tagger_training_examples
 
 CALIBRATION_SHARE = 0.2  # of each training fold, held out to calibrate and set thresholds
 MIN_PER_LABEL = 5  # so that the calibration fifth holds every label
@@ -120,15 +127,19 @@ class ModelConfigs:
         return EvalModel(fit_task(data, seed=seed), (*fit_split.texts, *cal_split.texts))
 
     def shipped_training_texts(self, language: str) -> list[str]:
-        """Every text the shipped classifiers of ``language`` (the fused engine's) were
-        trained on; those of other languages never read a message of this one."""
+        """Every text the shipped classifiers and taggers of ``language`` (the fused
+        engine's) were trained on; those of other languages never read this one's messages."""
         if language not in self._shipped_texts:
-            self._shipped_texts[language] = [
+            root = self._data_dir()
+            texts = [
                 text
                 for task, clf in load_classifiers().items()
                 if task in TASKS and clf.manifest.language == language
-                for text in TASKS[task](self._data_dir()).train.texts
+                for text in TASKS[task](root).train.texts
             ]
+            if any(t.language == language for t in load_taggers().values()):
+                texts.extend(e.text for e in tagger_training_examples(root))
+            self._shipped_texts[language] = texts
         return self._shipped_texts[language]
 
     def fused(self, model: EvalModel, rules_engine: Engine) -> Predict:
@@ -155,6 +166,12 @@ class ModelConfigs:
         detector = ClassifierDetector(clf)
         language = clf.manifest.language
         risky = set(clf.manifest.positive)
+        tagger = self._tagger(clf)
+        if tagger is not None and tagger.manifest.training.get("datasets") == [
+            f"{clf.manifest.task}/train"
+        ]:
+            # A tagger trained on this very dataset's spans is the model for them.
+            return lambda text: tagger.spans(Document.build(text, rules_engine.lexicon, language))
 
         def spans(text: str) -> list[tuple[int, int]]:
             doc = Document.build(text, rules_engine.lexicon, language)
@@ -172,11 +189,22 @@ class ModelConfigs:
             self._engines.clear()  # one model at a time: folds do not pile up engines
             self._engines[key] = Engine(
                 rules=rules_engine.ruleset,
-                detectors=[ClassifierDetector(model.classifier)],
+                detectors=[ClassifierDetector(model.classifier, self._tagger(model.classifier))],
                 classifiers=False,
                 max_bytes=rules_engine.max_bytes,
             )
         return self._engines[key]
+
+    @staticmethod
+    def _tagger(clf: Classifier) -> SpanTagger | None:
+        """The shipped tagger that gives evidence for ``clf`` (same language and category)."""
+        m = clf.manifest
+        found = [
+            t
+            for t in load_taggers().values()
+            if (t.language, t.manifest.category) == (m.language, m.category)
+        ]
+        return found[0] if found else None
 
     def _data_dir(self) -> Path:
         return self.data_dir if self.data_dir is not None else default_data_dir()

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from notalone import metrics
 from notalone.datasets import Dataset, Example, Protocol, assert_disjoint, folds, load, without
 from notalone.detection.engine import Engine
-from notalone.evaluation import metrics
 from notalone.evaluation.baseline import C_GRID, Baseline
 from notalone.evaluation.models import EvalModel, ModelConfigs
 from notalone.taxonomy import FLAG_SEVERITY
@@ -208,9 +208,8 @@ class Runner:
         (and so are the shipped classifiers inside the fused engine)."""
         if not {"model", "fused"} & set(self.configs):
             return None
-        if "fused" in self.configs:
-            shipped = self.models.shipped_training_texts(ds.language)
-            assert_disjoint(shipped, test_texts, f"{where} (shipped models)")
+        shipped = self.models.shipped_training_texts(ds.language)
+        assert_disjoint(shipped, test_texts, f"{where} (shipped models)")
         model = None
         if ds.protocol is Protocol.SPLIT:
             model = self.models.shipped(ds)

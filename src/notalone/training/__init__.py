@@ -20,6 +20,8 @@ from notalone.datasets.base import leak_key
 from notalone.datasets.leakage import held_out
 from notalone.detection.classifiers.model import Classifier, Manifest
 from notalone.training.fit import Hyper, Split, TaskData, fit_task
+from notalone.training.tagger import TASK as TAGGER_TASK
+from notalone.training.tagger import train_tagger
 
 Progress = Callable[[str], None]
 
@@ -75,9 +77,11 @@ def _vi_scam(data_dir: Path) -> TaskData:
 
 #: Task name → how to assemble its data from the datasets directory.
 TASKS: dict[str, Callable[[Path], TaskData]] = {"vihsd": _vihsd, "vi_scam": _vi_scam}
+#: Span taggers (``artifacts/taggers/``), trained by their own recipe.
+TAGGER_TASKS: dict[str, Callable[..., Manifest]] = {TAGGER_TASK: train_tagger}
 #: The tasks whose artifacts ship in the package (``train_all``'s default). ``vi_scam`` trains
 #: (a smoke test of noisy student labels) but does not ship: it fires on hard negatives.
-SHIPPED: tuple[str, ...] = ("vihsd",)
+SHIPPED: tuple[str, ...] = ("vihsd", TAGGER_TASK)
 
 
 def train_task(
@@ -106,14 +110,30 @@ def train_all(
     tasks: list[str] | None = None,
     progress: Progress | None = None,
 ) -> list[Manifest]:
-    """Train the shipped tasks (or ``tasks``) from ``data_dir`` into ``out_dir``."""
-    unknown = set(tasks or ()) - set(TASKS)
+    """Train the shipped tasks (or ``tasks``) from ``data_dir`` into ``out_dir`` (span
+    taggers into its ``taggers/`` folder)."""
+    known = [*TASKS, *TAGGER_TASKS]
+    unknown = set(tasks or ()) - set(known)
     if unknown:
-        raise KeyError(f"unknown tasks {sorted(unknown)}; known: {', '.join(TASKS)}")
-    return [
-        train_task(name, data_dir, out_dir, seed=seed, progress=progress)
-        for name in (tasks or list(SHIPPED))
-    ]
+        raise KeyError(f"unknown tasks {sorted(unknown)}; known: {', '.join(known)}")
+    manifests = []
+    for name in tasks or list(SHIPPED):
+        if name in TAGGER_TASKS:
+            tagger_dir = out_dir / "taggers"
+            manifests.append(TAGGER_TASKS[name](data_dir, tagger_dir, seed=seed, progress=progress))
+        else:
+            manifests.append(train_task(name, data_dir, out_dir, seed=seed, progress=progress))
+    return manifests
 
 
-__all__ = ["SHIPPED", "TASKS", "Dataset", "Hyper", "Split", "TaskData", "train_all", "train_task"]
+__all__ = [
+    "SHIPPED",
+    "TAGGER_TASKS",
+    "TASKS",
+    "Dataset",
+    "Hyper",
+    "Split",
+    "TaskData",
+    "train_all",
+    "train_task",
+]

@@ -2,8 +2,9 @@
 
 Inference is pure numpy (no scikit-learn): ``features`` turns a message into n-gram columns,
 ``model`` holds a calibrated linear softmax and its manifest, ``detector`` emits signals.
-Artifacts live in ``artifacts/`` (``<task>.npz`` + ``<task>.json``) and are rebuilt by
-``notalone train`` (``notalone.training``).
+``tagger`` marks the offending words of a message (evidence). Artifacts live in
+``artifacts/`` (``<task>.npz`` + ``<task>.json``; span taggers in ``artifacts/taggers/``) and
+are rebuilt by ``notalone train`` (``notalone.training``).
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from pathlib import Path
 from notalone.detection.classifiers.detector import ClassifierDetector
 from notalone.detection.classifiers.features import FeatureConfig, Featurizer, View, view_of_text
 from notalone.detection.classifiers.model import Classifier, Manifest
+from notalone.detection.classifiers.tagger import SpanTagger
 
 ARTIFACTS = Path(str(resources.files("notalone.detection.classifiers").joinpath("artifacts")))
+TAGGERS = ARTIFACTS / "taggers"
 
 
 def load_classifiers(directory: Path | None = None) -> dict[str, Classifier]:
@@ -42,6 +45,28 @@ def _load(directory: Path) -> dict[str, Classifier]:
     return found
 
 
+def load_taggers(directory: Path | None = None) -> dict[str, SpanTagger]:
+    """Every span tagger in ``directory`` (default: the shipped ones), by task name."""
+    if directory is None:
+        return dict(_shipped_taggers())
+    return {t.task: t for t in map(SpanTagger.load, sorted(directory.glob("*.json")))}
+
+
+@cache
+def _shipped_taggers() -> tuple[tuple[str, SpanTagger], ...]:
+    return tuple(load_taggers(TAGGERS).items())
+
+
+def shipped_detectors() -> list[ClassifierDetector]:
+    """A detector per shipped classifier, each with the shipped tagger of its language and
+    category (if there is one) for evidence."""
+    taggers = {(t.language, t.manifest.category): t for t in load_taggers().values()}
+    return [
+        ClassifierDetector(clf, taggers.get((clf.manifest.language, clf.manifest.category)))
+        for clf in load_classifiers().values()
+    ]
+
+
 def load_classifier(task: str, directory: Path | None = None) -> Classifier:
     """One task's classifier; ``KeyError`` naming the tasks there are when it is missing."""
     found = load_classifiers(directory)
@@ -52,13 +77,17 @@ def load_classifier(task: str, directory: Path | None = None) -> Classifier:
 
 __all__ = [
     "ARTIFACTS",
+    "TAGGERS",
     "Classifier",
     "ClassifierDetector",
     "FeatureConfig",
     "Featurizer",
     "Manifest",
+    "SpanTagger",
     "View",
     "load_classifier",
     "load_classifiers",
+    "load_taggers",
+    "shipped_detectors",
     "view_of_text",
 ]

@@ -3,7 +3,8 @@
 It emits the cue ``model.<task>`` for the classifier's category, weighted by the calibrated
 probability that the message is positive, with a severity from thresholds chosen on dev data:
 ``low``, ``medium`` and ``high`` from the precision they reach there (0.6, 0.85, 0.97). The
-evidence is the words that pushed the score most, as spans of the original text. The engine,
+evidence is the words a span tagger of the same language and category marks (trained on
+ViHOS), else the words that pushed the score most, as spans of the original text. The engine,
 not this detector, decides what a model's confidence is worth alone and beside the rules
 (``engine.py``: alone, only ``high`` confidence counts, and only as ``medium``).
 """
@@ -14,6 +15,7 @@ import numpy as np
 
 from notalone.detection.classifiers.features import View
 from notalone.detection.classifiers.model import Classifier
+from notalone.detection.classifiers.tagger import SpanTagger
 from notalone.detection.detector import Detector, Document, Example, Signal
 from notalone.detection.normalize import BOUNDARY
 from notalone.taxonomy import Severity
@@ -37,11 +39,14 @@ _EXPLAIN = {
 class ClassifierDetector(Detector):
     """Runs one ``Classifier`` on every message in its language."""
 
-    def __init__(self, classifier: Classifier) -> None:
+    def __init__(self, classifier: Classifier, tagger: SpanTagger | None = None) -> None:
         manifest = classifier.manifest
         self.classifier = classifier
+        self.tagger = tagger
         self.name = f"model.{manifest.task}"
         self.version = f"{manifest.version}+{manifest.npz_sha256[:8]}"
+        if tagger is not None:
+            self.version += f"+{tagger.manifest.npz_sha256[:8]}"
         self.languages = (manifest.language,)
         self.categories = (manifest.category,)
         self.cue = f"model.{manifest.task}"
@@ -100,8 +105,12 @@ class ClassifierDetector(Detector):
         return View(doc.tokens.words, doc.channel(self.languages[0]).words)
 
     def evidence(self, doc: Document, view: View, probs: np.ndarray) -> list[tuple[int, int]]:
-        """Spans of the words that pushed the likeliest risk label most (the whole message
-        when no word stands out)."""
+        """The words the span tagger marks, else those that pushed the likeliest risk label
+        most (the whole message when no word stands out)."""
+        if self.tagger is not None:
+            tagged = self.tagger.spans(doc)
+            if tagged:
+                return tagged
         label = int(np.argmax(np.where(self.classifier.positive, probs, -1.0)))
         scores = self.classifier.contributions(view, label)
         ranked = sorted(

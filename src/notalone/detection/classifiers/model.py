@@ -149,46 +149,67 @@ class Classifier:
 
     def save(self, directory: Path, *, half: bool = True) -> Manifest:
         """Write ``<task>.npz`` and ``<task>.json`` into ``directory``; returns the manifest."""
-        directory.mkdir(parents=True, exist_ok=True)
         vocab = "\n".join(self.featurizer.vocabulary).encode("utf-8")
-        buffer = io.BytesIO()
-        np.savez_compressed(
-            buffer,
-            vocabulary=np.frombuffer(vocab, dtype=np.uint8),
-            idf=self.featurizer.idf.astype(np.float32),
-            coef=self.coef.astype(np.float16 if half else np.float32),
-            intercept=self.intercept,
-        )
-        data = buffer.getvalue()
-        self.manifest.npz_sha256 = hashlib.sha256(data).hexdigest()
-        (directory / f"{self.task}.npz").write_bytes(data)
-        (directory / f"{self.task}.json").write_text(self.manifest.to_json(), encoding="utf-8")
-        return self.manifest
+        arrays = {
+            "vocabulary": np.frombuffer(vocab, dtype=np.uint8),
+            "idf": self.featurizer.idf.astype(np.float32),
+            "coef": self.coef.astype(np.float16 if half else np.float32),
+            "intercept": self.intercept,
+        }
+        return write_artifact(directory, self.manifest, arrays)
 
     @classmethod
     def load(cls, manifest_path: Path) -> Classifier:
         """Load ``<task>.json`` and the npz beside it, checking the npz's sha256."""
-        where = str(manifest_path)
+        manifest, arrays, npz_path = read_artifact(manifest_path, _ARRAYS)
         try:
-            manifest = Manifest.from_json(manifest_path.read_text(encoding="utf-8"), where)
-            npz_path = manifest_path.with_name(f"{manifest.task}.npz")
-            data = npz_path.read_bytes()
-        except OSError as exc:
-            raise ArtifactError(f"{where}: cannot read the classifier artifact ({exc})") from None
-        digest = hashlib.sha256(data).hexdigest()
-        if digest != manifest.npz_sha256:
-            raise ArtifactError(
-                f"{npz_path}: sha256 {digest[:12]}… does not match the manifest's "
-                f"{manifest.npz_sha256[:12]}…; the file was changed or corrupted. "
-                "Reinstall the package or rebuild it with `notalone train`."
-            )
-        try:
-            with np.load(io.BytesIO(data), allow_pickle=False) as npz:
-                arrays = {name: npz[name] for name in _ARRAYS}
-            vocabulary = arrays["vocabulary"].tobytes().decode("utf-8").split("\n")
             featurizer = Featurizer(
-                FeatureConfig.from_json(manifest.featurizer), vocabulary, arrays["idf"]
+                FeatureConfig.from_json(manifest.featurizer),
+                decode_vocabulary(arrays["vocabulary"]),
+                arrays["idf"],
             )
-        except (KeyError, ValueError, TypeError, OSError) as exc:
+        except (KeyError, ValueError, TypeError) as exc:
             raise ArtifactError(f"{npz_path}: not a valid classifier artifact ({exc})") from None
         return cls(manifest, featurizer, arrays["coef"], arrays["intercept"])
+
+
+def write_artifact(directory: Path, manifest: Manifest, arrays: dict[str, np.ndarray]) -> Manifest:
+    """``<task>.npz`` (arrays only) and ``<task>.json`` (the manifest, with the npz's sha256)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    data = buffer.getvalue()
+    manifest.npz_sha256 = hashlib.sha256(data).hexdigest()
+    (directory / f"{manifest.task}.npz").write_bytes(data)
+    (directory / f"{manifest.task}.json").write_text(manifest.to_json(), encoding="utf-8")
+    return manifest
+
+
+def read_artifact(
+    manifest_path: Path, names: tuple[str, ...]
+) -> tuple[Manifest, dict[str, np.ndarray], Path]:
+    """The manifest and the named arrays of the npz beside it, refusing a changed npz."""
+    where = str(manifest_path)
+    try:
+        manifest = Manifest.from_json(manifest_path.read_text(encoding="utf-8"), where)
+        npz_path = manifest_path.with_name(f"{manifest.task}.npz")
+        data = npz_path.read_bytes()
+    except OSError as exc:
+        raise ArtifactError(f"{where}: cannot read the model artifact ({exc})") from None
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != manifest.npz_sha256:
+        raise ArtifactError(
+            f"{npz_path}: sha256 {digest[:12]}… does not match the manifest's "
+            f"{manifest.npz_sha256[:12]}…; the file was changed or corrupted. "
+            "Reinstall the package or rebuild it with `notalone train`."
+        )
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+            arrays = {name: npz[name] for name in names}
+    except (KeyError, ValueError, OSError) as exc:
+        raise ArtifactError(f"{npz_path}: not a valid model artifact ({exc})") from None
+    return manifest, arrays, npz_path
+
+
+def decode_vocabulary(raw: np.ndarray) -> list[str]:
+    return raw.tobytes().decode("utf-8").split("\n")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from notalone.evaluation import metrics
+from notalone import metrics
 
 
 def test_classification_matches_hand_counts() -> None:
