@@ -7,8 +7,26 @@
 
 __version__ = "0.1.0"
 
-from notalone.detection import Engine, analyze
+from notalone.detection import (
+    Conversation,
+    ConversationAssessment,
+    Engine,
+    Message,
+    Participant,
+    analyze,
+)
 from notalone.detection.types import Assessment
 from notalone.taxonomy import CATEGORY_IDS, Severity
 
-__all__ = ["CATEGORY_IDS", "Assessment", "Engine", "Severity", "__version__", "analyze"]
+__all__ = [
+    "CATEGORY_IDS",
+    "Assessment",
+    "Conversation",
+    "ConversationAssessment",
+    "Engine",
+    "Message",
+    "Participant",
+    "Severity",
+    "__version__",
+    "analyze",
+]

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535)
     log_level: str = "info"
     max_batch: int = Field(100, ge=1, le=10_000, description="inputs per moderation request")
+    max_conversation_messages: int = Field(
+        10_000, ge=1, le=1_000_000, description="messages per conversation request"
+    )
 
 
 def get_settings() -> Settings:

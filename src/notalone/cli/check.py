@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import typer
 from rich.console import Console
 
+from notalone.cli.conversations import assess, read_conversation_file, render_conversation
 from notalone.cli.render import render
 from notalone.errors import InputError, InvalidEncoding
 from notalone.settings import build_engine, get_settings
@@ -47,9 +49,27 @@ def check(
     fail_on: str | None = typer.Option(
         None, "--fail-on", help="Exit 1 when the verdict reaches this severity (low ... critical)."
     ),
+    conversation: Path | None = typer.Option(
+        None,
+        "--conversation",
+        help="A JSON conversation ({messages, participants?}) or JSONL of messages: "
+        "show the verdict, who is risky and the stage timeline.",
+    ),
 ) -> None:
     """Check one message and print the verdict, the evidence, advice and helplines."""
     threshold = parse_severity(fail_on)
+    if conversation is not None:
+        if text is not None:
+            raise InputError("give either a message or --conversation FILE, not both")
+        obj = read_conversation_file(conversation)
+        result = assess(obj, build_engine(get_settings()), lang, locale)
+        if as_json:
+            print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False))
+        else:
+            render_conversation(Console(), result)
+        if threshold is not None and result.severity >= threshold:
+            raise typer.Exit(1)
+        return
     message = read_stdin() if text is None else text
     engine = build_engine(get_settings())
     assessment = engine.analyze(message, lang, locale=locale)

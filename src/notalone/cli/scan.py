@@ -25,12 +25,14 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from notalone.cli.check import parse_severity
+from notalone.cli.conversations import assess, read_conversation_lines
 from notalone.detection.engine import Engine
 from notalone.errors import InputError, NotAloneError
 from notalone.settings import Settings, build_engine, get_settings
 from notalone.taxonomy import FLAG_SEVERITY, Severity
 
 CHUNK = 256
+_SEVERITIES = frozenset(level.value for level in Severity)
 
 
 class Format(str, Enum):
@@ -44,13 +46,13 @@ class Format(str, Enum):
 class Record:
     line: int
     id: str | int | None
-    text: str
+    text: str | dict  # a message, or with --conversations a conversation object
 
 
 @dataclass(frozen=True, slots=True)
 class Problem:
     line: int
-    kind: str  # invalid_json | invalid_encoding | missing_field | not_text | too_large
+    kind: str  # invalid_json | invalid_encoding | missing_field | not_text | too_large ...
     detail: str
 
 
@@ -138,8 +140,9 @@ def _init_worker(settings: Settings) -> None:
     _ENGINE = build_engine(settings)
 
 
-Job = tuple[int, str | int | None, str, str | None]  # line, id, text, lang
-Outcome = tuple[int, str, str | None]  # line, severity (or error code), JSON line (or None)
+Job = tuple[int, str | int | None, str | dict, str | None]  # line, id, text or conversation, lang
+# line, severity (or error code), JSON line (or, after an error code, what went wrong or None)
+Outcome = tuple[int, str, str | None]
 
 
 def _analyze_chunk(chunk: list[Job]) -> list[Outcome]:
@@ -157,6 +160,32 @@ def _analyze_chunk(chunk: list[Job]) -> list[Outcome]:
         payload = {"id": rid, "line": line, **assessment.model_dump(mode="json")}
         out.append((line, assessment.severity.value, json.dumps(payload, ensure_ascii=False)))
     return out
+
+
+def _analyze_conversation_chunk(chunk: list[Job]) -> list[Outcome]:
+    """Worker side for ``--conversations``: one result per conversation, or its error."""
+    engine = _ENGINE
+    if engine is None:
+        raise RuntimeError("scan worker used before _init_worker")
+    out: list[Outcome] = []
+    for line, rid, obj, lang in chunk:
+        try:
+            result = assess(obj, engine, lang)  # type: ignore[arg-type]
+        except NotAloneError as exc:
+            out.append((line, exc.code, exc.message))
+            continue
+        payload = {"id": rid, "line": line, **result.model_dump(mode="json")}
+        out.append((line, result.severity.value, json.dumps(payload, ensure_ascii=False)))
+    return out
+
+
+def _conversation_records(stream: IO[bytes]) -> Iterator[Record | Problem]:
+    for line, item in read_conversation_lines(stream):
+        if isinstance(item, str):
+            yield Problem(line, "invalid_conversation", item)
+        else:
+            rid = item.get("id")
+            yield Record(line, rid if isinstance(rid, str | int) else None, item)  # type: ignore[arg-type]
 
 
 def _chunks(
@@ -203,8 +232,13 @@ def scan(
     fail_on: str | None = typer.Option(
         None, "--fail-on", help="Exit 1 if any message reaches this severity."
     ),
+    conversations: bool = typer.Option(
+        False,
+        "--conversations",
+        help="JSONL of whole conversations ({id, messages, participants?}): one result each.",
+    ),
 ) -> None:
-    """Scan a file of messages and write one JSON Assessment per line."""
+    """Scan a file of messages (or conversations) and write one JSON result per line."""
     threshold = parse_severity(fail_on)
     settings = get_settings()
     err = Console(stderr=True)
@@ -214,7 +248,12 @@ def scan(
         raise InputError(f"unsupported language {lang!r}; use vi or en, or omit --lang")
     stream: IO[bytes] = sys.stdin.buffer if str(input) == "-" else input.open("rb")
     kind = fmt if fmt is not Format.auto else (_guess(input) if str(input) != "-" else Format.jsonl)
-    if kind is Format.jsonl:
+    if conversations and kind is not Format.jsonl:
+        raise InputError("--conversations reads JSON lines (one conversation per line)")
+    worker = _analyze_conversation_chunk if conversations else _analyze_chunk
+    if conversations:
+        records = _conversation_records(stream)
+    elif kind is Format.jsonl:
         records = read_jsonl(stream, text_field, id_field)
     elif kind is Format.csv:
         records = read_csv(stream, text_column, id_column)
@@ -227,7 +266,7 @@ def scan(
     progress = Progress(
         TextColumn("scanning"),
         BarColumn(),
-        TextColumn("{task.completed:,} msgs"),
+        TextColumn("{task.completed:,} " + ("conversations" if conversations else "msgs")),
         TimeRemainingColumn(),
         console=err,
         disable=not err.is_terminal,
@@ -240,13 +279,13 @@ def scan(
             chunks = _chunks(records, lang, problems, strict)
             if n_workers == 1:
                 _init_worker(settings)
-                results = map(_analyze_chunk, chunks)
+                results = map(worker, chunks)
                 reached = _write(results, sink, counts, problems, threshold, progress, task)
             else:
                 with ProcessPoolExecutor(
                     n_workers, initializer=_init_worker, initargs=(settings,)
                 ) as pool:
-                    results = pool.map(_analyze_chunk, chunks)
+                    results = pool.map(worker, chunks)
                     reached = _write(results, sink, counts, problems, threshold, progress, task)
     finally:
         if output:
@@ -259,8 +298,9 @@ def scan(
         )
     kinds = Counter(p.kind for p in problems)
     summary = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in sorted(kinds.items())) or "none"
+    unit = "conversations" if conversations else "messages"
     err.print(
-        f"scanned {counts['ok']:,} messages, {counts['flagged']:,} flagged; "
+        f"scanned {counts['ok']:,} {unit}, {counts['flagged']:,} flagged; "
         f"skipped {len(problems):,} bad records ({summary})",
         highlight=False,
     )
@@ -283,9 +323,10 @@ def _write(
     reached = False
     for batch in results:
         for line, severity, out in batch:
-            if out is None:
-                problems.append(Problem(line, severity, severity.replace("_", " ")))
+            if severity not in _SEVERITIES:  # an error code, and what went wrong
+                problems.append(Problem(line, severity, out or severity.replace("_", " ")))
                 continue
+            assert out is not None
             sink.write(out + "\n")
             counts["ok"] += 1
             level = Severity(severity)

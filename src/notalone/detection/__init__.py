@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import cache
 
+from notalone.detection.conversation import Conversation
 from notalone.detection.engine import Engine
-from notalone.detection.types import Assessment
+from notalone.detection.types import Assessment, ConversationAssessment, Message, Participant
 
 
 @cache
@@ -19,4 +20,13 @@ def analyze(text: str, lang: str | None = None, *, locale: str | None = None) ->
     return default_engine().analyze(text, lang, locale=locale)
 
 
-__all__ = ["Assessment", "Engine", "analyze", "default_engine"]
+__all__ = [
+    "Assessment",
+    "Conversation",
+    "ConversationAssessment",
+    "Engine",
+    "Message",
+    "Participant",
+    "analyze",
+    "default_engine",
+]

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,6 +45,26 @@ _GUARDED = {
     "vi": "Tin nhắn có vẻ là lời cảnh báo về thủ đoạn này, không phải chính thủ đoạn.",
     "en": "This reads like a warning about this trick rather than the trick itself.",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """One category's outcome and the signals shown as its evidence."""
+
+    category: str
+    score: float
+    severity: Severity
+    explanation: str
+    shown: tuple[Signal, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Inspection:
+    """A message's Assessment with every signal the detectors raised on it."""
+
+    assessment: Assessment
+    signals: tuple[Signal, ...]
+    language: str
 
 
 class Engine:
@@ -131,6 +153,12 @@ class Engine:
     def analyze(
         self, text: str, lang: str | None = None, *, locale: str | None = None
     ) -> Assessment:
+        return self.inspect(text, lang, locale=locale).assessment
+
+    def inspect(
+        self, text: str, lang: str | None = None, *, locale: str | None = None
+    ) -> Inspection:
+        """The Assessment and the signals behind it (what a ``Conversation`` pools)."""
         text = self.check_input(text)
         if lang is not None and lang not in LANGUAGES:
             raise InputError(
@@ -143,16 +171,33 @@ class Engine:
                 f"unknown locale {locale!r}; use one of {known}", fields={"locale": "unknown"}
             )
         if not text.strip():
-            return self._assessment([], lang or "other", locale)
+            return Inspection(self._assessment([], lang or "other", locale), (), lang or "other")
         doc = Document.build(text, self.lexicon, lang)
         signals: list[Signal] = []
         for det in self._running:
             if set(det.languages) & set(doc.languages) or "other" in det.languages:
                 signals.extend(det.detect(doc))
-        categories = self._categorize(doc, signals) if signals else []
-        return self._assessment(categories, doc.language, locale)
+        categories = (
+            [
+                CategoryAssessment(
+                    id=v.category,
+                    score=v.score,
+                    severity=v.severity,
+                    explanation=v.explanation,
+                    evidence=_evidence(doc.text, v.shown),
+                )
+                for v in self.verdicts(signals, doc.language)
+            ]
+            if signals
+            else []
+        )
+        return Inspection(
+            self._assessment(categories, doc.language, locale), tuple(signals), doc.language
+        )
 
-    def _categorize(self, doc: Document, signals: list[Signal]) -> list[CategoryAssessment]:
+    def verdicts(self, signals: Sequence[Signal], language: str) -> list[Verdict]:
+        """Each category's severity, score and explanation from co-occurring ``signals``
+        (one message's, or a window of a conversation's), most severe first."""
         present = {s.cue for s in signals}
         live = [s for s in signals if not s.requires or not present.isdisjoint(s.requires)]
         present = {s.cue for s in live}
@@ -167,7 +212,7 @@ class Engine:
         for combo in sorted(candidates, key=lambda c: c.id):
             if combo.holds(present):
                 holding_by_cat[combo.category].append(combo)
-        language = "vi" if doc.language == "vi" else "en"
+        language = "vi" if language == "vi" else "en"
         results = []
         for cat in CATEGORY_IDS:
             own = by_category.get(cat, [])
@@ -209,18 +254,23 @@ class Engine:
                 for cue in combo.cues & present:
                     shown.extend(by_cue[cue])
             results.append(
-                CategoryAssessment(
-                    id=cat,
+                Verdict(
+                    category=cat,
                     score=score,
                     severity=severity,
                     explanation=_GUARDED[language]
                     if guarded
                     else self._explain(top_combo, own, language),
-                    evidence=_evidence(doc.text, shown),
+                    shown=tuple(shown),
                 )
             )
-        results.sort(key=lambda c: (-c.severity.rank, -c.score, c.id))
+        results.sort(key=lambda v: (-v.severity.rank, -v.score, v.category))
         return results
+
+    @property
+    def guard_cues(self) -> frozenset[str]:
+        """Cues that mark a message as being *about* a risk (a warning), not the risk."""
+        return frozenset(cue for guard in self.ruleset.guards for cue in guard.cues)
 
     @staticmethod
     def _explain(combo: Combo | None, own: list[Signal], language: str) -> str:

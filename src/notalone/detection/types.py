@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from notalone.taxonomy import FLAG_SEVERITY, Severity
@@ -69,3 +71,77 @@ class Assessment(_Frozen):
     def severity_of(self, category_id: str) -> Severity:
         found = self.category(category_id)
         return found.severity if found else Severity.NONE
+
+
+# -- conversations --------------------------------------------------------------------------
+
+
+class Message(_Frozen):
+    """One message of a conversation, as a platform sends it."""
+
+    sender: str = Field(min_length=1, max_length=256, description="participant id")
+    text: str
+    time: datetime | None = Field(default=None, description="when it was sent (ISO 8601)")
+    id: str | None = Field(default=None, max_length=256, description="the platform's message id")
+
+
+class Participant(_Frozen):
+    id: str = Field(min_length=1, max_length=256)
+    role: str | None = Field(default=None, max_length=64, description="e.g. 'child'")
+
+
+class MessageEvidence(Evidence):
+    """Evidence in one message of a conversation: ``start``/``end`` index that message's text."""
+
+    index: int = Field(description="the message's position in the conversation, from 0")
+    message_id: str | None = None
+
+
+class ConversationCategory(_Frozen):
+    id: str
+    score: float = Field(ge=0, le=1)
+    severity: Severity
+    explanation: str
+    evidence: list[MessageEvidence]
+
+
+class ParticipantAssessment(_Frozen):
+    id: str
+    role: str | None
+    severity: Severity = Field(description="the highest any window of their messages reached")
+    categories: list[ConversationCategory]
+    messages: int
+
+
+class StageEntry(_Frozen):
+    """The first message of a participant that showed one stage of a script."""
+
+    index: int
+    message_id: str | None
+    sender: str
+    category: str = Field(description="the script: grooming, online_kidnapping, sextortion")
+    stage: str
+    name: str = Field(description="the stage, in the conversation's language")
+    evidence: list[Evidence]
+
+
+class ConversationAssessment(_Frozen):
+    severity: Severity
+    categories: list[ConversationCategory] = Field(
+        description="the highest each category reached, over all participants"
+    )
+    participants: list[ParticipantAssessment] = Field(description="riskiest first")
+    stages: list[StageEntry] = Field(description="timeline of the scripts at play, in order")
+    first_flag_index: int | None = Field(
+        description="the message at which the conversation first reached the alert severity"
+    )
+    messages: int
+    out_of_order: int = Field(description="messages whose time is earlier than the one before")
+    language: str
+    advice: Advice
+    helplines: list[Helpline]
+    engine: EngineInfo
+
+    @property
+    def flagged(self) -> bool:
+        return self.first_flag_index is not None

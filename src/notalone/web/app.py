@@ -11,7 +11,7 @@ from notalone import __version__
 from notalone.settings import Settings, build_engine, get_settings
 from notalone.web import errors
 from notalone.web.limits import BodyLimit
-from notalone.web.routes import analyze, checker
+from notalone.web.routes import analyze, checker, conversations
 
 STATIC = Path(__file__).parent / "static"
 
@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = build_engine(settings)
     errors.install(app)
     app.include_router(analyze.router)
+    app.include_router(conversations.router)
     app.include_router(checker.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # JSON escaping can double a message's size; leave room for a full moderation batch.

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from notalone.detection.types import Evidence
+from notalone.detection.types import Evidence, Message, Participant
 from notalone.taxonomy import Severity
 
 
@@ -14,6 +14,17 @@ class AnalyzeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(description="the message, as the child saw it")
+    lang: Literal["vi", "en"] | None = Field(default=None, description="detected when omitted")
+    locale: str | None = Field(default=None, description="helplines locale: vi-VN or intl")
+
+
+class ConversationRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    messages: list[Message] = Field(description="in the order they were sent")
+    participants: list[Participant] | None = Field(
+        default=None, description="who may speak, with roles such as 'child'; any sender if omitted"
+    )
     lang: Literal["vi", "en"] | None = Field(default=None, description="detected when omitted")
     locale: str | None = Field(default=None, description="helplines locale: vi-VN or intl")
 

@@ -1,0 +1,383 @@
+"""``Conversation``: a chat assessed message by message, with early warning.
+
+Grooming, online kidnapping and sextortion are scripts that unfold over many messages: an
+authority claim in one message, the accusation in the next, "tell no one" three later. Each
+message goes through the engine once (``Engine.inspect``); its signals join the window of its
+sender's recent messages, and the engine's own combinations (``combos.toml``) are evaluated
+over that window, so the cues co-occur across messages exactly as they would in one. What a
+participant reached is kept (risk persists: a threat stays a threat after small talk).
+
+State per participant is small and bounded: the signals of their last ``window`` messages with
+the evidence snippets, the highest verdict per category, the first message of each stage.
+Messages that read as a warning about a trick (a guard cue) are assessed alone and never
+pooled, so a forwarded scam warning does not combine with the next message.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter, deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from importlib.resources import files
+
+from pydantic import ValidationError
+
+from notalone.detection.detector import Signal
+from notalone.detection.engine import Engine, Verdict
+from notalone.detection.types import (
+    ConversationAssessment,
+    ConversationCategory,
+    Evidence,
+    Message,
+    MessageEvidence,
+    Participant,
+    ParticipantAssessment,
+    StageEntry,
+)
+from notalone.errors import InputError
+from notalone.taxonomy import FLAG_SEVERITY, Severity
+
+DEFAULT_WINDOW = 50  # messages per participant whose cues combine
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    category: str
+    id: str
+    names: tuple[str, str]  # (vi, en)
+
+
+@cache
+def stages_by_cue() -> dict[str, tuple[Stage, ...]]:
+    """Cue → the script stages it shows (``data/stages.toml``)."""
+    data = tomllib.loads(files("notalone.detection").joinpath("data/stages.toml").read_text())
+    found: dict[str, list[Stage]] = {}
+    for category, stages in data["script"].items():
+        for entry in stages:
+            stage = Stage(category, entry["id"], (entry["name"]["vi"], entry["name"]["en"]))
+            for cue in entry["cues"]:
+                found.setdefault(cue, []).append(stage)
+    return {cue: tuple(stages) for cue, stages in found.items()}
+
+
+@dataclass(slots=True)
+class _Entry:
+    """What is kept of one message: its signals and the text of their spans, nothing else."""
+
+    index: int
+    message_id: str | None
+    signals: tuple[Signal, ...]
+    snippets: dict[tuple[int, int], str]
+
+
+@dataclass(slots=True)
+class _Peak:
+    verdict: Verdict
+    evidence: list[MessageEvidence]
+
+
+@dataclass(slots=True)
+class _Participant:
+    id: str
+    role: str | None
+    window: deque[_Entry]
+    messages: int = 0
+    peaks: dict[str, _Peak] = field(default_factory=dict)
+    stages: dict[tuple[str, str], tuple[_Entry, Stage, list[Evidence]]] = field(
+        default_factory=dict
+    )
+
+    @property
+    def severity(self) -> Severity:
+        return max((p.verdict.severity for p in self.peaks.values()), default=Severity.NONE)
+
+
+class Conversation:
+    """Feed messages with ``add``; each call returns the updated ``ConversationAssessment``.
+
+    ``participants`` (ids, or ``Participant`` with a role such as ``child``) declares who may
+    speak: a message from anyone else is refused with ``InputError`` and changes nothing.
+    Without it, every new sender joins. ``alert_at`` is the severity that sets
+    ``first_flag_index``.
+    """
+
+    def __init__(
+        self,
+        participants: Iterable[Participant | str | Mapping[str, object]] | None = None,
+        *,
+        engine: Engine | None = None,
+        window: int = DEFAULT_WINDOW,
+        alert_at: Severity = FLAG_SEVERITY,
+        lang: str | None = None,
+        locale: str | None = None,
+    ) -> None:
+        if window < 1:
+            raise ValueError("window must be at least 1 message")
+        if engine is None:
+            from notalone.detection import default_engine
+
+            engine = default_engine()
+        self.engine = engine
+        self.window = window
+        self.alert_at = alert_at
+        self.lang = lang
+        self.locale = locale
+        self._guards = engine.guard_cues
+        self._declared = participants is not None
+        self._people: dict[str, _Participant] = {}
+        for p in participants or ():
+            person = _participant(p)
+            if person.id in self._people:
+                raise InputError(f"participant {person.id!r} is declared twice")
+            self._people[person.id] = _Participant(person.id, person.role, deque(maxlen=window))
+        self._count = 0
+        self._first_flag: int | None = None
+        self._languages: Counter[str] = Counter()
+        self._last_time: datetime | None = None
+        self._out_of_order = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    def add(self, message: Message | Mapping[str, object]) -> ConversationAssessment:
+        """Assess ``message`` in the light of the conversation so far.
+
+        Raises ``InputError`` (nothing changes) for a malformed message, an undeclared sender,
+        or text the engine refuses (too large, not UTF-8).
+        """
+        msg = _message(message)
+        if self._declared and msg.sender not in self._people:
+            raise InputError(
+                "message from an undeclared participant; declare every sender or omit participants",
+                fields={"sender": "unknown"},
+            )
+        inspection = self.engine.inspect(msg.text, self.lang, locale=self.locale)
+        # Validated and assessed: only now does the state change.
+        person = self._people.get(msg.sender)
+        if person is None:
+            person = self._people[msg.sender] = _Participant(
+                msg.sender, None, deque(maxlen=self.window)
+            )
+        index = self._count
+        self._count += 1
+        person.messages += 1
+        if msg.text.strip():
+            self._languages[inspection.language] += 1
+        if msg.time is not None:
+            if self._last_time is not None and _before(msg.time, self._last_time):
+                self._out_of_order += 1
+            else:
+                self._last_time = msg.time
+        signals = inspection.signals
+        if not self._guards.isdisjoint(s.cue for s in signals):
+            signals = ()  # a warning about a trick: judged alone, never combined
+        snippets = {(s.start, s.end): msg.text[s.start : s.end] for s in inspection.signals}
+        entry = _Entry(index, msg.id, signals, snippets)
+        person.window.append(entry)
+        if signals:
+            self._update(person, entry)
+        if inspection.assessment.categories and not signals:
+            self._keep_alone(person, entry, inspection.assessment)
+        if self._first_flag is None and self._severity() >= self.alert_at:
+            self._first_flag = index
+        return self.assessment()
+
+    def extend(self, messages: Iterable[Message | Mapping[str, object]]) -> ConversationAssessment:
+        result = None
+        for message in messages:
+            result = self.add(message)
+        return result if result is not None else self.assessment()
+
+    # -- state ------------------------------------------------------------------------------
+
+    def _update(self, person: _Participant, entry: _Entry) -> None:
+        owner: dict[int, _Entry] = {}
+        pooled: list[Signal] = []
+        for e in person.window:
+            for s in e.signals:
+                owner[id(s)] = e
+                pooled.append(s)
+        for verdict in self.engine.verdicts(pooled, self._language()):
+            peak = person.peaks.get(verdict.category)
+            if peak is None or (verdict.severity, verdict.score) > (
+                peak.verdict.severity,
+                peak.verdict.score,
+            ):
+                person.peaks[verdict.category] = _Peak(verdict, _evidence(verdict.shown, owner))
+        for s in entry.signals:
+            for stage in stages_by_cue().get(s.cue, ()):
+                key = (stage.category, stage.id)
+                if key not in person.stages:
+                    person.stages[key] = (entry, stage, [])
+                if person.stages[key][0] is entry:
+                    person.stages[key][2].append(_plain(s, entry))
+
+    def _keep_alone(self, person: _Participant, entry: _Entry, assessment) -> None:
+        """A guarded message's own verdict (it is never pooled)."""
+        for c in assessment.categories:
+            peak = person.peaks.get(c.id)
+            if peak is None or (c.severity, c.score) > (peak.verdict.severity, peak.verdict.score):
+                verdict = Verdict(c.id, c.score, c.severity, c.explanation, ())
+                evidence = [
+                    MessageEvidence(
+                        **e.model_dump(), index=entry.index, message_id=entry.message_id
+                    )
+                    for e in c.evidence
+                ]
+                person.peaks[c.id] = _Peak(verdict, evidence)
+
+    def _severity(self) -> Severity:
+        return max((p.severity for p in self._people.values()), default=Severity.NONE)
+
+    def _language(self) -> str:
+        if self.lang:
+            return self.lang
+        top = self._languages.most_common(1)
+        return top[0][0] if top else "other"
+
+    # -- result -----------------------------------------------------------------------------
+
+    def assessment(self) -> ConversationAssessment:
+        language = self._language()
+        named = 0 if language == "vi" else 1
+        participants = []
+        best: dict[str, ConversationCategory] = {}
+        stages = []
+        for person in self._people.values():
+            cats = [
+                ConversationCategory(
+                    id=cat,
+                    score=peak.verdict.score,
+                    severity=peak.verdict.severity,
+                    explanation=peak.verdict.explanation,
+                    evidence=peak.evidence,
+                )
+                for cat, peak in person.peaks.items()
+            ]
+            cats.sort(key=lambda c: (-c.severity.rank, -c.score, c.id))
+            for c in cats:
+                if c.id not in best or (c.severity, c.score) > (
+                    best[c.id].severity,
+                    best[c.id].score,
+                ):
+                    best[c.id] = c
+            participants.append(
+                ParticipantAssessment(
+                    id=person.id,
+                    role=person.role,
+                    severity=person.severity,
+                    categories=cats,
+                    messages=person.messages,
+                )
+            )
+            at_play = {c.id for c in cats}
+            for (category, _), (entry, stage, evidence) in person.stages.items():
+                if category in at_play:
+                    stages.append(
+                        StageEntry(
+                            index=entry.index,
+                            message_id=entry.message_id,
+                            sender=person.id,
+                            category=category,
+                            stage=stage.id,
+                            name=stage.names[named],
+                            evidence=evidence,
+                        )
+                    )
+        participants.sort(
+            key=lambda p: (
+                -p.severity.rank,
+                -max((c.score for c in p.categories), default=0.0),
+                p.id,
+            )
+        )
+        categories = sorted(best.values(), key=lambda c: (-c.severity.rank, -c.score, c.id))
+        stages.sort(key=lambda s: (s.index, s.category, s.stage))
+        severity = categories[0].severity if categories else Severity.NONE
+        ids = tuple(c.id for c in categories)
+        engine = self.engine
+        locale = self.locale or engine.helpline_directory.locale_for(language)
+        return ConversationAssessment(
+            severity=severity,
+            categories=categories,
+            participants=participants,
+            stages=stages,
+            first_flag_index=self._first_flag,
+            messages=self._count,
+            out_of_order=self._out_of_order,
+            language=language,
+            advice=engine.advice_book.advice(ids[:2], language),
+            helplines=list(engine.helpline_directory.helplines(locale, ids, language)),
+            engine=engine.info,
+        )
+
+
+def _evidence(shown: Iterable[Signal], owner: dict[int, _Entry]) -> list[MessageEvidence]:
+    seen: dict[tuple[int, int, int, str | None], MessageEvidence] = {}
+    for s in shown:
+        e = owner[id(s)]
+        key = (e.index, s.start, s.end, s.rule)
+        if key not in seen:
+            seen[key] = MessageEvidence(
+                start=s.start,
+                end=s.end,
+                text=e.snippets[(s.start, s.end)],
+                source=s.source,
+                rule=s.rule,
+                index=e.index,
+                message_id=e.message_id,
+            )
+    return [seen[k] for k in sorted(seen, key=lambda k: (k[0], k[1], k[2], k[3] or ""))]
+
+
+def _plain(s: Signal, entry: _Entry) -> Evidence:
+    return Evidence(
+        start=s.start,
+        end=s.end,
+        text=entry.snippets[(s.start, s.end)],
+        source=s.source,
+        rule=s.rule,
+    )
+
+
+def _message(message: Message | Mapping[str, object]) -> Message:
+    if isinstance(message, Message):
+        return message
+    if not isinstance(message, Mapping):
+        raise InputError(
+            f"a message must be an object with sender and text, not {type(message).__name__}"
+        )
+    try:
+        return Message.model_validate(message)
+    except ValidationError as exc:
+        fields = {".".join(map(str, err["loc"])) or "message": err["type"] for err in exc.errors()}
+        raise InputError(
+            f"invalid message: {', '.join(f'{k} ({v})' for k, v in fields.items())}", fields=fields
+        ) from None
+
+
+def _participant(p: Participant | str | Mapping[str, object]) -> Participant:
+    if isinstance(p, Participant):
+        return p
+    if isinstance(p, str):
+        return Participant(id=p)
+    try:
+        return Participant.model_validate(p)
+    except ValidationError as exc:
+        fields = {
+            ".".join(map(str, err["loc"])) or "participant": err["type"] for err in exc.errors()
+        }
+        raise InputError(
+            f"invalid participant: {', '.join(f'{k} ({v})' for k, v in fields.items())}",
+            fields=fields,
+        ) from None
+
+
+def _before(a: datetime, b: datetime) -> bool:
+    """``a < b``, comparing naive and aware times as if both were UTC."""
+    if (a.tzinfo is None) != (b.tzinfo is None):
+        a, b = a.replace(tzinfo=None), b.replace(tzinfo=None)
+    return a < b
