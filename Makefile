@@ -39,9 +39,10 @@ test: $(VENV)/.test-installed browser lint
 bench: $(VENV)/.run-installed
 	$(BIN)/python benchmarks/throughput.py
 
-# Regenerates docs/benchmarks.md from ../shared/datasets (about an hour on two cores).
+# Regenerates docs/benchmarks.md and docs/conversations.md from ../shared/datasets (an hour).
 evaluate: $(VENV)/.run-installed
 	$(BIN)/notalone evaluate --all --markdown --output docs/benchmarks.md
+	$(BIN)/notalone evaluate --conversations --all --markdown --output docs/conversations.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist src/*.egg-info

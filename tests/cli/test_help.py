@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 
-COMMANDS = [["check"], ["scan"], ["serve"], ["rules"], ["rules", "lint"], ["rules", "list"]]
+COMMANDS = [
+    ["check"], ["scan"], ["serve"], ["evaluate"], ["train"], ["rules"], ["rules", "lint"],
+    ["rules", "list"],
+]  # fmt: skip
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
 
 

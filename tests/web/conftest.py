@@ -9,7 +9,7 @@ from notalone.web.app import create_app
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    return Settings(max_message_bytes=4096, max_batch=5)
+    return Settings(max_message_bytes=4096, max_batch=5, max_conversation_messages=50)
 
 
 @pytest.fixture(scope="session")

@@ -12,12 +12,15 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from notalone.datasets import NAMES, load_generic
+from notalone.detection.engine import Engine
 from notalone.errors import InputError
-from notalone.evaluation.report import markdown
+from notalone.evaluation.conversations import STREAM_MAX_BYTES, run_predators, run_scenarios
+from notalone.evaluation.report import conversations_markdown, markdown
 from notalone.evaluation.runner import CONFIGS, DatasetResult, Runner
 
 # Datasets whose protocol is a smoke test or a training-only source are skipped by --all.
 _NOT_IN_ALL = ("vlsp2019-hsd",)
+CONVERSATION_SETS = ("scenarios", "perverted-justice")
 
 
 def evaluate(
@@ -44,16 +47,37 @@ def evaluate(
     as_markdown: bool = typer.Option(
         False, "--markdown", help="Write the report as Markdown (see --output)."
     ),
-    output: Path = typer.Option(
-        Path("docs/benchmarks.md"), "--output", "-o", help="With --markdown: where to write."
+    output: Path | None = typer.Option(
+        None,
+        "--output",
+        "-o",
+        help="With --markdown: where to write (docs/benchmarks.md, or docs/conversations.md "
+        "with --conversations).",
     ),
     seed: int = typer.Option(0, "--seed", help="Seed for folds and training."),
+    conversations: bool = typer.Option(
+        False,
+        "--conversations",
+        help=f"Conversation mode: DATASET is one of {', '.join(CONVERSATION_SETS)} (or --all).",
+    ),
 ) -> None:
     """Score rules, model, fused and a baseline on a dataset's official split or protocol."""
     chosen = [c.strip() for c in configs.split(",") if c.strip()]
     if sum(bool(x) for x in (dataset, all_, file)) != 1:
         raise InputError("give exactly one of DATASET, --all or --file")
     console = Console(stderr=True)
+    if conversations:
+        if file is not None:
+            raise InputError("--conversations takes DATASET or --all, not --file")
+        names = list(CONVERSATION_SETS) if all_ else [str(dataset)]
+        unknown = [n for n in names if n not in CONVERSATION_SETS]
+        if unknown:
+            raise InputError(
+                f"no conversation evaluation for {unknown[0]!r}; use {', '.join(CONVERSATION_SETS)}"
+            )
+        _conversations(names, data_dir, as_json, as_markdown, output, console, all_)
+        return
+    output = output or Path("docs/benchmarks.md")
     names = [n for n in NAMES if n not in _NOT_IN_ALL] if all_ else [dataset] if dataset else []
     with Progress(
         SpinnerColumn(),
@@ -86,6 +110,72 @@ def evaluate(
     if not as_json:
         for result in results:
             _print_table(result)
+
+
+def _conversations(
+    names: list[str],
+    data_dir: Path | None,
+    as_json: bool,
+    as_markdown: bool,
+    output: Path | None,
+    console: Console,
+    all_: bool,
+) -> None:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    ) as bar:
+        task = bar.add_task("loading", total=None)
+        say = lambda m: bar.update(task, description=m)  # noqa: E731
+        engine = Engine(max_bytes=STREAM_MAX_BYTES)
+        scenario = run_scenarios(engine) if "scenarios" in names else None
+        predators = (
+            run_predators(data_dir, engine=engine, progress=say)
+            if "perverted-justice" in names
+            else None
+        )
+    reports = [r for r in (scenario, predators) if r is not None]
+    if as_json:
+        for report in reports:
+            print(json.dumps(report.to_json(), ensure_ascii=False))
+    if as_markdown:
+        target = output or Path("docs/conversations.md")
+        command = "notalone evaluate --conversations " + ("--all" if all_ else names[0])
+        env = f"Machine: {platform.machine()}, Python {platform.python_version()}."
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(
+            conversations_markdown(
+                scenario, predators, command=command + " --markdown", environment=env
+            ),
+            encoding="utf-8",
+        )
+        console.print(f"wrote {target}")
+    if not as_json:
+        if scenario is not None:
+            table = Table(title="scenarios (hand-written development set)")
+            for column in ("scenario", "label", "severity", "flagged at", "explicit at", "ok"):
+                table.add_column(column)
+            for o in scenario.outcomes:
+                table.add_row(
+                    o.scenario.id,
+                    o.scenario.label,
+                    o.severity.value,
+                    "—" if o.first_flag_index is None else str(o.first_flag_index),
+                    "—" if o.scenario.explicit is None else str(o.scenario.explicit),
+                    "yes" if o.passed else "no",
+                )
+            Console().print(table)
+        if predators is not None:
+            table = Table(title="perverted-justice: predator identification")
+            for column in ("negatives@alert", "precision", "recall", "f1", "f0.5"):
+                table.add_column(column, justify="right")
+            for key, m in predators.to_json()["identification"].items():  # type: ignore[union-attr]
+                table.add_row(key, *(f"{m[k]:.4f}" for k in ("precision", "recall", "f1", "f0_5")))
+            Console().print(table)
 
 
 def _print_table(result: DatasetResult) -> None:
