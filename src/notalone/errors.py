@@ -6,7 +6,9 @@ Every class carries the HTTP status and the CLI exit code it maps to, once, here
     ├── InputError                bad input from the caller; 422 / exit 2
     │   ├── MessageTooLarge       a message over the size limit; 413 / exit 2
     │   ├── InvalidEncoding       bytes that are not UTF-8 text; 422 / exit 2
-    │   └── DatasetError          a dataset that is missing or not in its documented form; exit 2
+    │   ├── DatasetError          a dataset that is missing or not in its documented form; exit 2
+    │   └── NotFound              no such conversation (or other record); 404 / exit 2
+    ├── ConfigError               a setting that cannot work (a bad database URL); 500 / exit 3
     ├── RulePackError             a rule pack that does not validate; 500 / exit 3
     ├── PluginError               a detector plugin that does not validate; 500 / exit 3
     └── ArtifactError             a shipped model file that fails its manifest check; 500 / exit 3
@@ -45,6 +47,15 @@ class InvalidEncoding(InputError):
 
 class DatasetError(InputError):
     code = "dataset_invalid"
+
+
+class NotFound(InputError):
+    code = "not_found"
+    http_status = 404
+
+
+class ConfigError(NotAloneError):
+    code = "configuration_error"
 
 
 class RulePackError(NotAloneError):

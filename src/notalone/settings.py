@@ -27,6 +27,13 @@ class Settings(BaseSettings):
     max_conversation_messages: int = Field(
         10_000, ge=1, le=1_000_000, description="messages per conversation request"
     )
+    database_url: str = Field(
+        "sqlite:///./var/notalone.db", description="SQLite file, or postgresql+psycopg://..."
+    )
+    migrate_on_start: bool = Field(True, description="apply the shipped migrations at start")
+    retention_days: int | None = Field(
+        30, ge=0, description="delete streamed message text after this many days (0: never)"
+    )
 
 
 def get_settings() -> Settings:

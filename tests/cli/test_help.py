@@ -8,7 +8,7 @@ import pytest
 
 COMMANDS = [
     ["check"], ["scan"], ["serve"], ["evaluate"], ["train"], ["rules"], ["rules", "lint"],
-    ["rules", "list"],
+    ["rules", "list"], ["db"], ["db", "upgrade"], ["db", "purge"],
 ]  # fmt: skip
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
 
@@ -35,3 +35,15 @@ def test_rules_lint_reports_a_broken_pack(cli, tmp_path: Path) -> None:
     (tmp_path / "vi" / "scam.toml").write_text('[pack]\nlanguage = "vi"\ncategory = "spam"\n')
     out = cli("rules", "lint", "--packs", str(tmp_path))
     assert out.returncode == 3 and b"vi/scam.toml" in out.stderr
+
+
+def test_db_commands(cli, tmp_path: Path) -> None:
+    env = {"NOTALONE_DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'n.db'}"}
+    up = cli("db", "upgrade", env=env)
+    assert up.returncode == 0 and b"revision 0001" in up.stdout
+    purge = cli("db", "purge", "--days", "7", env=env)
+    assert purge.returncode == 0 and b"purged the text of 0 messages" in purge.stdout
+    off = cli("db", "purge", env={**env, "NOTALONE_RETENTION_DAYS": "0"})
+    assert off.returncode == 2
+    bad = cli("db", "upgrade", "--url", "not a url")
+    assert bad.returncode == 3 and b"not a database URL" in bad.stderr

@@ -41,6 +41,7 @@ from notalone.errors import InputError
 from notalone.taxonomy import FLAG_SEVERITY, Severity
 
 DEFAULT_WINDOW = 50  # messages per participant whose cues combine
+STATE_FORMAT = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +185,69 @@ class Conversation:
         if self._first_flag is None and self._severity() >= self.alert_at:
             self._first_flag = index
         return self.assessment()
+
+    def redact(self, before: int) -> None:
+        """Forget the text of every evidence snippet of messages ``< before`` (retention):
+        spans, rules and severities stay, so the risk timeline survives."""
+        for person in self._people.values():
+            for entry in person.window:
+                if entry.index < before:
+                    entry.snippets = dict.fromkeys(entry.snippets, "")
+            for peak in person.peaks.values():
+                peak.evidence = [
+                    e.model_copy(update={"text": ""}) if e.index < before else e
+                    for e in peak.evidence
+                ]
+            for key, (entry, stage, evidence) in list(person.stages.items()):
+                if entry.index < before:
+                    blank = [e.model_copy(update={"text": ""}) for e in evidence]
+                    person.stages[key] = (entry, stage, blank)
+
+    # -- persistence ------------------------------------------------------------------------
+
+    def state(self) -> dict[str, object]:
+        """Everything ``restore`` needs, as JSON-ready data (no message text beyond the
+        evidence snippets)."""
+        return {
+            "format": STATE_FORMAT,
+            "window": self.window,
+            "alert_at": self.alert_at.value,
+            "lang": self.lang,
+            "locale": self.locale,
+            "declared": self._declared,
+            "count": self._count,
+            "first_flag": self._first_flag,
+            "languages": dict(self._languages),
+            "last_time": self._last_time.isoformat() if self._last_time else None,
+            "out_of_order": self._out_of_order,
+            "people": [_person_state(p) for p in self._people.values()],
+        }
+
+    @classmethod
+    def restore(cls, state: Mapping[str, object], *, engine: Engine | None = None) -> Conversation:
+        """The conversation ``state()`` described, ready for its next ``add``."""
+        if state.get("format") != STATE_FORMAT:
+            raise InputError(
+                f"conversation state format {state.get('format')!r} is not {STATE_FORMAT}"
+            )
+        conv = cls(
+            engine=engine,
+            window=int(state["window"]),  # type: ignore[arg-type]
+            alert_at=Severity(state["alert_at"]),
+            lang=state["lang"],  # type: ignore[arg-type]
+            locale=state["locale"],  # type: ignore[arg-type]
+        )
+        conv._declared = bool(state["declared"])
+        conv._count = int(state["count"])  # type: ignore[arg-type]
+        conv._first_flag = state["first_flag"]  # type: ignore[assignment]
+        conv._languages = Counter(state["languages"])  # type: ignore[arg-type]
+        last = state["last_time"]
+        conv._last_time = datetime.fromisoformat(last) if isinstance(last, str) else None
+        conv._out_of_order = int(state["out_of_order"])  # type: ignore[arg-type]
+        for data in state["people"]:  # type: ignore[attr-defined]
+            person = _person_from(data, conv.window)
+            conv._people[person.id] = person
+        return conv
 
     def extend(self, messages: Iterable[Message | Mapping[str, object]]) -> ConversationAssessment:
         result = None
@@ -374,6 +438,105 @@ def _participant(p: Participant | str | Mapping[str, object]) -> Participant:
             f"invalid participant: {', '.join(f'{k} ({v})' for k, v in fields.items())}",
             fields=fields,
         ) from None
+
+
+def _signal_state(s: Signal) -> dict[str, object]:
+    return {
+        "cue": s.cue,
+        "category": s.category,
+        "weight": s.weight,
+        "severity": s.severity.value,
+        "start": s.start,
+        "end": s.end,
+        "source": s.source,
+        "rule": s.rule,
+        "requires": list(s.requires),
+        "explanation": list(s.explanation) if s.explanation else None,
+    }
+
+
+def _signal_from(d: Mapping[str, object]) -> Signal:
+    explanation = d["explanation"]
+    return Signal(
+        cue=str(d["cue"]),
+        category=d["category"],  # type: ignore[arg-type]
+        weight=float(d["weight"]),  # type: ignore[arg-type]
+        severity=Severity(d["severity"]),
+        start=int(d["start"]),  # type: ignore[arg-type]
+        end=int(d["end"]),  # type: ignore[arg-type]
+        source=str(d["source"]),
+        rule=d["rule"],  # type: ignore[arg-type]
+        requires=tuple(d["requires"]),  # type: ignore[arg-type]
+        explanation=tuple(explanation) if explanation else None,  # type: ignore[arg-type]
+    )
+
+
+def _person_state(p: _Participant) -> dict[str, object]:
+    return {
+        "id": p.id,
+        "role": p.role,
+        "messages": p.messages,
+        "window": [
+            {
+                "index": e.index,
+                "message_id": e.message_id,
+                "signals": [_signal_state(s) for s in e.signals],
+                "snippets": [[a, b, t] for (a, b), t in e.snippets.items()],
+            }
+            for e in p.window
+        ],
+        "peaks": {
+            cat: {
+                "score": peak.verdict.score,
+                "severity": peak.verdict.severity.value,
+                "explanation": peak.verdict.explanation,
+                "evidence": [e.model_dump(mode="json") for e in peak.evidence],
+            }
+            for cat, peak in p.peaks.items()
+        },
+        "stages": [
+            {
+                "category": stage.category,
+                "stage": stage.id,
+                "index": entry.index,
+                "message_id": entry.message_id,
+                "evidence": [e.model_dump(mode="json") for e in evidence],
+            }
+            for entry, stage, evidence in p.stages.values()
+        ],
+    }
+
+
+def _person_from(d: Mapping[str, object], window: int) -> _Participant:
+    entries = deque(
+        (
+            _Entry(
+                int(e["index"]),
+                e["message_id"],
+                tuple(_signal_from(s) for s in e["signals"]),
+                {(int(a), int(b)): str(t) for a, b, t in e["snippets"]},
+            )
+            for e in d["window"]  # type: ignore[attr-defined]
+        ),
+        maxlen=window,
+    )
+    person = _Participant(str(d["id"]), d["role"], entries, int(d["messages"]))  # type: ignore[arg-type]
+    for cat, peak in d["peaks"].items():  # type: ignore[attr-defined]
+        verdict = Verdict(
+            cat, float(peak["score"]), Severity(peak["severity"]), peak["explanation"], ()
+        )
+        person.peaks[cat] = _Peak(
+            verdict, [MessageEvidence.model_validate(e) for e in peak["evidence"]]
+        )
+    stages = {(s.category, s.id): s for group in stages_by_cue().values() for s in group}
+    for item in d["stages"]:  # type: ignore[attr-defined]
+        stage = stages.get((item["category"], item["stage"]))
+        if stage is None:  # a stage no longer in stages.toml: drop it, keep the rest
+            continue
+        entry = _Entry(int(item["index"]), item["message_id"], (), {})
+        evidence = [Evidence.model_validate(e) for e in item["evidence"]]
+        person.stages[(stage.category, stage.id)] = (entry, stage, evidence)
+    return person
 
 
 def _before(a: datetime, b: datetime) -> bool:

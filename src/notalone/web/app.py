@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from notalone import __version__
+from notalone import __version__, db
 from notalone.settings import Settings, build_engine, get_settings
+from notalone.streams.service import purge_text
 from notalone.web import errors
 from notalone.web.limits import BodyLimit
 from notalone.web.routes import analyze, checker, conversations
@@ -30,6 +32,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = build_engine(settings)
+    database = db.connect(settings.database_url)
+    if settings.migrate_on_start:
+        db.upgrade(database)
+    app.state.database = database
+    app.state.sessions = db.sessions(database)
+    if settings.retention_days:
+        with app.state.sessions.begin() as session:
+            purge_text(
+                session=session,
+                engine=app.state.engine,
+                older_than=timedelta(days=settings.retention_days),
+                now=datetime.now(UTC),
+            )
     errors.install(app)
     app.include_router(analyze.router)
     app.include_router(conversations.router)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -27,6 +28,24 @@ class ConversationRequest(BaseModel):
     )
     lang: Literal["vi", "en"] | None = Field(default=None, description="detected when omitted")
     locale: str | None = Field(default=None, description="helplines locale: vi-VN or intl")
+
+
+class StreamMessageRequest(BaseModel):
+    """One message of a streamed conversation (the ``Message`` fields), and on the first
+    message the conversation's participants."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sender: str = Field(min_length=1, max_length=256)
+    text: str
+    time: datetime | None = None
+    id: str | None = Field(default=None, max_length=256, description="makes retries safe")
+    participants: list[Participant] | None = Field(
+        default=None, description="read when the conversation is created, ignored afterwards"
+    )
+
+    def message(self) -> Message:
+        return Message(sender=self.sender, text=self.text, time=self.time, id=self.id)
 
 
 class ModerationRequest(BaseModel):

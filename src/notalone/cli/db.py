@@ -1,0 +1,58 @@
+"""``notalone db``: apply the shipped migrations, and purge old message text (retention)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import typer
+from rich.console import Console
+from sqlalchemy import text
+
+from notalone import db as database
+from notalone.errors import InputError
+from notalone.settings import build_engine, get_settings
+from notalone.streams import service
+
+app = typer.Typer(help="The database: migrations and retention.", no_args_is_help=True)
+
+
+def _url(url: str | None) -> str:
+    return url or get_settings().database_url
+
+
+@app.command("upgrade")
+def upgrade(
+    url: str | None = typer.Option(
+        None, "--url", help="Database URL (default NOTALONE_DATABASE_URL or ./var/notalone.db)."
+    ),
+) -> None:
+    """Create or migrate the schema to the current version."""
+    engine = database.connect(_url(url))
+    database.upgrade(engine)
+    with engine.connect() as conn:
+        version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    Console().print(f"database at revision {version}")
+
+
+@app.command("purge")
+def purge(
+    days: int | None = typer.Option(
+        None, "--days", min=1, help="Delete message text older than this (default: the setting)."
+    ),
+    url: str | None = typer.Option(None, "--url", help="Database URL."),
+) -> None:
+    """Delete streamed message text older than the retention period; risk timelines stay."""
+    settings = get_settings()
+    keep = days if days is not None else settings.retention_days
+    if not keep:
+        raise InputError("retention is off (NOTALONE_RETENTION_DAYS=0); pass --days N")
+    engine = database.connect(_url(url))
+    database.upgrade(engine)
+    with database.sessions(engine).begin() as session:
+        purged = service.purge_text(
+            session=session,
+            engine=build_engine(settings),
+            older_than=timedelta(days=keep),
+            now=datetime.now(UTC),
+        )
+    Console().print(f"purged the text of {purged} messages older than {keep} days")
