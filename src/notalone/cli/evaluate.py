@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import platform
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -79,18 +81,8 @@ def evaluate(
         return
     output = output or Path("docs/benchmarks.md")
     names = [n for n in NAMES if n not in _NOT_IN_ALL] if all_ else [dataset] if dataset else []
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=not console.is_terminal,
-    ) as bar:
-        task = bar.add_task("loading", total=None)
-        runner = Runner(
-            data_dir, configs=chosen, seed=seed, progress=lambda m: bar.update(task, description=m)
-        )
+    with _spinner(console) as say:
+        runner = Runner(data_dir, configs=chosen, seed=seed, progress=say)
         if file is not None:
             if not positive:
                 raise InputError("--file needs at least one --positive label")
@@ -121,16 +113,7 @@ def _conversations(
     console: Console,
     all_: bool,
 ) -> None:
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=not console.is_terminal,
-    ) as bar:
-        task = bar.add_task("loading", total=None)
-        say = lambda m: bar.update(task, description=m)  # noqa: E731
+    with _spinner(console) as say:
         engine = Engine(max_bytes=STREAM_MAX_BYTES)
         scenario = run_scenarios(engine) if "scenarios" in names else None
         predators = (
@@ -176,6 +159,21 @@ def _conversations(
             for key, m in predators.to_json()["identification"].items():  # type: ignore[union-attr]
                 table.add_row(key, *(f"{m[k]:.4f}" for k in ("precision", "recall", "f1", "f0_5")))
             Console().print(table)
+
+
+@contextmanager
+def _spinner(console: Console) -> Iterator[Callable[[str], None]]:
+    """A progress line on a terminal (nothing otherwise); yields the function that sets it."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    ) as bar:
+        task = bar.add_task("loading", total=None)
+        yield lambda message: bar.update(task, description=message)
 
 
 def _print_table(result: DatasetResult) -> None:

@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from importlib.resources import files
+from typing import TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from notalone.detection.detector import Signal
 from notalone.detection.engine import Engine, Verdict
@@ -40,6 +41,7 @@ from notalone.detection.types import (
 from notalone.errors import InputError
 from notalone.taxonomy import FLAG_SEVERITY, Severity
 
+_Model = TypeVar("_Model", bound=BaseModel)
 DEFAULT_WINDOW = 50  # messages per participant whose cues combine
 STATE_FORMAT = 1
 
@@ -414,13 +416,7 @@ def _message(message: Message | Mapping[str, object]) -> Message:
         raise InputError(
             f"a message must be an object with sender and text, not {type(message).__name__}"
         )
-    try:
-        return Message.model_validate(message)
-    except ValidationError as exc:
-        fields = {".".join(map(str, err["loc"])) or "message": err["type"] for err in exc.errors()}
-        raise InputError(
-            f"invalid message: {', '.join(f'{k} ({v})' for k, v in fields.items())}", fields=fields
-        ) from None
+    return _validated(Message, message, "message")
 
 
 def _participant(p: Participant | str | Mapping[str, object]) -> Participant:
@@ -428,16 +424,17 @@ def _participant(p: Participant | str | Mapping[str, object]) -> Participant:
         return p
     if isinstance(p, str):
         return Participant(id=p)
+    return _validated(Participant, p, "participant")
+
+
+def _validated(model: type[_Model], data: object, what: str) -> _Model:
+    """``model`` from ``data``, or an ``InputError`` naming the bad fields (never values)."""
     try:
-        return Participant.model_validate(p)
+        return model.model_validate(data)
     except ValidationError as exc:
-        fields = {
-            ".".join(map(str, err["loc"])) or "participant": err["type"] for err in exc.errors()
-        }
-        raise InputError(
-            f"invalid participant: {', '.join(f'{k} ({v})' for k, v in fields.items())}",
-            fields=fields,
-        ) from None
+        fields = {".".join(map(str, err["loc"])) or what: err["type"] for err in exc.errors()}
+        shown = ", ".join(f"{k} ({v})" for k, v in fields.items())
+        raise InputError(f"invalid {what}: {shown}", fields=fields) from None
 
 
 def _signal_state(s: Signal) -> dict[str, object]:
