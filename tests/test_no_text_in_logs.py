@@ -30,6 +30,11 @@ def test_sentinel_never_logged(caplog: pytest.LogCaptureFixture, engine, tmp_pat
     client.post("/v1/conversations/c1/messages", json={**message, "id": "m1"})
     client.post("/v1/conversations/c1/messages", json={**message, "id": "m1"})  # a retry
     client.post("/v1/conversations/c1/messages", json={"sender": "x", "text": SENTINEL * 10})
+    receipt = client.post("/v1/reports", json={"text": SENTINEL}, headers={"Idempotency-Key": "k"})
+    client.post("/v1/reports", json={"text": SENTINEL}, headers={"Idempotency-Key": "k"})
+    client.post("/v1/reports", json={"text": SENTINEL + "!"}, headers={"Idempotency-Key": "k"})
+    client.post("/v1/reports", json={"text": SENTINEL * 10})
+    client.post(f"/v1/reports/{receipt.json()['code']}/additions", json={"text": SENTINEL})
     for record in caplog.records:
         assert "SENTINEL-7f3a" not in record.getMessage()
         assert "SENTINEL-7f3a" not in str(record.args)

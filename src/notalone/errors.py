@@ -7,7 +7,8 @@ Every class carries the HTTP status and the CLI exit code it maps to, once, here
     │   ├── MessageTooLarge       a message over the size limit; 413 / exit 2
     │   ├── InvalidEncoding       bytes that are not UTF-8 text; 422 / exit 2
     │   ├── DatasetError          a dataset that is missing or not in its documented form; exit 2
-    │   └── NotFound              no such conversation (or other record); 404 / exit 2
+    │   ├── NotFound              no such conversation, report or other record; 404 / exit 2
+    │   └── Conflict              a request that contradicts an earlier one; 409 / exit 2
     ├── ConfigError               a setting that cannot work (a bad database URL); 500 / exit 3
     ├── RulePackError             a rule pack that does not validate; 500 / exit 3
     ├── PluginError               a detector plugin that does not validate; 500 / exit 3
@@ -52,6 +53,11 @@ class DatasetError(InputError):
 class NotFound(InputError):
     code = "not_found"
     http_status = 404
+
+
+class Conflict(InputError):
+    code = "conflict"
+    http_status = 409
 
 
 class ConfigError(NotAloneError):

@@ -10,6 +10,7 @@ statement parameters from SQLAlchemy's logging: they hold children's messages.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
@@ -24,7 +25,12 @@ from notalone.errors import ConfigError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
-__all__ = ["MIGRATIONS", "Base", "Session", "connect", "sessions", "upgrade"]
+__all__ = ["MIGRATIONS", "Base", "Session", "as_utc", "connect", "sessions", "upgrade"]
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A stored time as aware UTC (SQLite gives back naive times for what was UTC)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def connect(url: str) -> Engine:

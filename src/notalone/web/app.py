@@ -13,7 +13,7 @@ from notalone.settings import Settings, build_engine, get_settings
 from notalone.streams.service import purge_text
 from notalone.web import errors
 from notalone.web.limits import BodyLimit
-from notalone.web.routes import analyze, checker, conversations
+from notalone.web.routes import analyze, checker, conversations, reports
 
 STATIC = Path(__file__).parent / "static"
 
@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(analyze.router)
     app.include_router(conversations.router)
+    app.include_router(reports.router)
     app.include_router(checker.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # JSON escaping can double a message's size; leave room for a full moderation batch.

@@ -1,0 +1,72 @@
+"""Request and response bodies of the report intake (``/v1/reports``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from notalone.detection.types import Advice, Helpline, Message
+from notalone.taxonomy import Severity
+
+MAX_CONVERSATION = 1000  # messages a report may attach
+
+
+class ReportContact(BaseModel):
+    """How the helpline may reach the reporter (all optional: reports can be anonymous)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, max_length=200)
+    phone: str | None = Field(default=None, max_length=32)
+    email: str | None = Field(default=None, max_length=254)
+
+
+class ReportCreate(BaseModel):
+    """An anonymous report by a child, a parent or someone else worried about a child."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["child", "parent", "other"] = Field(
+        default="child", description="who is reporting: the child, a parent, someone else"
+    )
+    text: str = Field(min_length=1, description="what happened, in the reporter's words")
+    lang: Literal["vi", "en"] | None = Field(default=None, description="detected when omitted")
+    locale: str | None = Field(default=None, description="helplines locale: vi-VN or intl")
+    contact: ReportContact | None = None
+    age_band: Literal["<13", "13-15", "16-17", "18+"] | None = Field(
+        default=None, description="the child's age band (for statistics; never identifying)"
+    )
+    province: str | None = Field(default=None, max_length=64)
+    conversation: list[Message] | None = Field(
+        default=None, max_length=MAX_CONVERSATION, description="the chat the report is about"
+    )
+
+
+class ReportReceipt(BaseModel):
+    """What the reporter gets back: the code to follow up with, and help right away."""
+
+    id: str
+    code: str = Field(description="follow-up code: check the status or add information")
+    status: str
+    severity: Severity = Field(description="the detector's verdict at intake (for triage)")
+    received_at: datetime
+    advice: Advice
+    helplines: list[Helpline]
+
+
+class ReportStatus(BaseModel):
+    """What anyone holding the code may see: no text, no contact details."""
+
+    code: str
+    status: str
+    received_at: datetime
+    updated_at: datetime
+    additions: int
+
+
+class ReportAdditionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, description="more information for the counsellor")

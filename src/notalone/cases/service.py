@@ -1,0 +1,183 @@
+"""The only code that reads and writes reports. Functions never commit: the route owns the
+transaction, so a report is durable before its 201 is sent.
+
+Every report is assessed at intake (the message, and the attached conversation if any) so
+the queue can put the most urgent first. An ``Idempotency-Key`` makes a retried submission
+return the first receipt; the same key with a different body is a conflict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from notalone.cases.models import Report, ReportAddition
+from notalone.cases.schemas import ReportAdditionCreate, ReportCreate, ReportReceipt, ReportStatus
+from notalone.db import as_utc
+from notalone.detection.conversation import Conversation
+from notalone.detection.engine import Engine
+from notalone.errors import Conflict, NotFound
+from notalone.taxonomy import Severity
+
+# Crockford's base32 without I, L, O, U: nothing to misread when a child copies it down.
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 10  # 50 bits
+NEW = "new"
+
+
+def new_code() -> str:
+    raw = "".join(secrets.choice(_ALPHABET) for _ in range(CODE_LENGTH))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def normalize_code(code: str) -> str:
+    """The code as stored, from what a person typed (case, spaces, dashes, O for 0 ...)."""
+    cleaned = "".join(code.split()).replace("-", "").upper()
+    cleaned = cleaned.translate(str.maketrans("OIL", "011"))
+    return f"{cleaned[:5]}-{cleaned[5:]}" if len(cleaned) == CODE_LENGTH else cleaned
+
+
+def request_digest(data: ReportCreate) -> str:
+    canonical = json.dumps(data.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def receive_report(
+    *,
+    session: Session,
+    data: ReportCreate,
+    engine: Engine,
+    now: datetime,
+    idempotency_key: str | None = None,
+) -> tuple[ReportReceipt, bool]:
+    """Store and assess a report; returns its receipt and whether it is new (False: a retry
+    with the same ``idempotency_key``)."""
+    digest = request_digest(data)
+    if idempotency_key is not None:
+        earlier = _by_key(session, idempotency_key)
+        if earlier is not None:
+            return _replayed(earlier, digest, engine, data.locale), False
+    assessment = engine.analyze(data.text, data.lang, locale=data.locale)
+    severity = assessment.severity
+    categories = [
+        {"id": c.id, "severity": c.severity.value, "score": c.score} for c in assessment.categories
+    ]
+    detection: dict[str, object] = {"message": assessment.model_dump(mode="json")}
+    if data.conversation:
+        chat = Conversation(engine=engine, lang=data.lang).extend(data.conversation)
+        detection["conversation"] = chat.model_dump(mode="json")
+        severity = max(severity, chat.severity)
+        known = {c["id"] for c in categories}
+        categories += [
+            {"id": c.id, "severity": c.severity.value, "score": c.score}
+            for c in chat.categories
+            if c.id not in known
+        ]
+    row = Report(
+        id=str(uuid.uuid4()),
+        code=new_code(),
+        kind=data.kind,
+        status=NEW,
+        received_at=now,
+        updated_at=now,
+        language=assessment.language,
+        text=data.text,
+        contact=data.contact.model_dump(exclude_none=True) if data.contact else None,
+        age_band=data.age_band,
+        province=data.province,
+        conversation=(
+            {"messages": [m.model_dump(mode="json") for m in data.conversation]}
+            if data.conversation
+            else None
+        ),
+        severity=severity.value,
+        categories=categories,
+        detection=detection,
+        idempotency_key=idempotency_key,
+        request_sha256=digest,
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        # The same key committed by a concurrent request (or, once in 2^50, the same code).
+        if idempotency_key is not None and (earlier := _by_key(session, idempotency_key)):
+            return _replayed(earlier, digest, engine, data.locale), False
+        row.code = new_code()
+        with session.begin_nested():
+            session.add(row)
+    return _receipt(row, engine, data.locale), True
+
+
+def report_status(*, session: Session, code: str) -> ReportStatus:
+    row = _by_code(session, code)
+    return ReportStatus(
+        code=row.code,
+        status=row.status,
+        received_at=as_utc(row.received_at),
+        updated_at=as_utc(row.updated_at),
+        additions=len(row.additions),
+    )
+
+
+def add_to_report(
+    *, session: Session, code: str, data: ReportAdditionCreate, engine: Engine, now: datetime
+) -> ReportStatus:
+    """More information from the reporter; a more severe addition raises the report's
+    severity, so the queue sees it."""
+    row = _by_code(session, code, lock=True)
+    assessment = engine.analyze(data.text)
+    row.additions.append(
+        ReportAddition(received_at=now, text=data.text, severity=assessment.severity.value)
+    )
+    row.severity = max(Severity(row.severity), assessment.severity).value
+    row.updated_at = now
+    session.flush()
+    return report_status(session=session, code=row.code)
+
+
+def _by_code(session: Session, code: str, *, lock: bool = False) -> Report:
+    query = select(Report).where(Report.code == normalize_code(code))
+    row = session.scalar(query.with_for_update() if lock else query)
+    if row is None:
+        raise NotFound(
+            "no report with this code; check it and try again", fields={"code": "unknown"}
+        )
+    return row
+
+
+def _by_key(session: Session, key: str) -> Report | None:
+    return session.scalar(select(Report).where(Report.idempotency_key == key))
+
+
+def _replayed(row: Report, digest: str, engine: Engine, locale: str | None) -> ReportReceipt:
+    if row.request_sha256 != digest:
+        raise Conflict(
+            "this Idempotency-Key was already used for a different report; use a new key",
+            fields={"Idempotency-Key": "reused"},
+        )
+    return _receipt(row, engine, locale)
+
+
+def _receipt(row: Report, engine: Engine, locale: str | None) -> ReportReceipt:
+    ids = tuple(
+        c["id"] for c in sorted(row.categories, key=lambda c: -Severity(c["severity"]).rank)
+    )
+    language = row.language
+    loc = locale or engine.helpline_directory.locale_for(language)
+    return ReportReceipt(
+        id=row.id,
+        code=row.code,
+        status=row.status,
+        severity=Severity(row.severity),
+        received_at=as_utc(row.received_at),
+        advice=engine.advice_book.advice(ids[:2], language),
+        helplines=list(engine.helpline_directory.helplines(loc, ids, language)),
+    )
