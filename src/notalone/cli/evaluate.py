@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -95,7 +96,7 @@ def evaluate(
             print(json.dumps(result.to_json(), ensure_ascii=False))
     if as_markdown:
         command = "notalone evaluate --all --markdown" if all_ else "notalone evaluate"
-        env = f"Machine: {platform.machine()}, Python {platform.python_version()}."
+        env = _environment(runner.fused_engine)
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(markdown(results, command=command, environment=env), encoding="utf-8")
         console.print(f"wrote {output}")
@@ -128,7 +129,7 @@ def _conversations(
     if as_markdown:
         target = output or Path("docs/conversations.md")
         command = "notalone evaluate --conversations " + ("--all" if all_ else names[0])
-        env = f"Machine: {platform.machine()}, Python {platform.python_version()}."
+        env = _environment(engine)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(
             conversations_markdown(
@@ -159,6 +160,15 @@ def _conversations(
             for key, m in predators.to_json()["identification"].items():  # type: ignore[union-attr]
                 table.add_row(key, *(f"{m[k]:.4f}" for k in ("precision", "recall", "f1", "f0_5")))
             Console().print(table)
+
+
+def _environment(engine: Engine) -> str:
+    """Where and with what the numbers were measured: machine, rules and model versions."""
+    models = ", ".join(d.source for d in engine.detectors if d.name.startswith("model."))
+    return (
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}; rules {engine.ruleset.digest}; models {models or 'none'}."
+    )
 
 
 @contextmanager
