@@ -162,3 +162,41 @@ def test_migrations_match_the_models(database_url: str) -> None:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     engine.dispose()
     assert diff == []
+
+
+def test_retention_purges_report_text(apps) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from notalone.cases import service
+    from notalone.cases.schemas import ReportCreate
+
+    client = apps()
+    engine, sessions = client.app.state.engine, client.app.state.sessions
+    old = datetime.now(UTC) - timedelta(days=60)
+    conversation = [{"sender": "x", "text": "Tuyệt đối không được cho ai biết, kể cả bố mẹ"}]
+    with sessions.begin() as session:
+        receipt, _ = service.receive_report(
+            session=session,
+            data=ReportCreate(**REPORT, conversation=conversation),
+            engine=engine,
+            now=old,
+        )
+    fresh = client.post("/v1/reports", json=REPORT).json()
+    with sessions.begin() as session:
+        assert (
+            service.purge_text(
+                session=session, older_than=timedelta(days=30), now=datetime.now(UTC)
+            )
+            == 1
+        )
+    with sessions() as session:
+        rows = {r.code: r for r in session.scalars(select(Report))}
+        purged, kept = rows[receipt.code], rows[fresh["code"]]
+        assert purged.text is None and purged.conversation is None and purged.purged_at
+        assert purged.severity == kept.severity and purged.categories == kept.categories
+        assert len(purged.request_sha256) == 64
+        assert REPORT["text"][:20] not in str(purged.detection)
+        evidence = purged.detection["message"]["categories"][0]["evidence"]
+        assert evidence and all(e["text"] == "" and e["rule"] for e in evidence)
+        assert kept.text == REPORT["text"]
+    assert client.get(f"/v1/reports/{receipt.code}").json()["status"] == "new"

@@ -30,7 +30,8 @@ class Report(Base):
     categories: Mapped[list] = mapped_column(JSON)  # [{id, severity, score}] at intake
     detection: Mapped[dict] = mapped_column(JSON)  # the Assessment (or conversation result)
     idempotency_key: Mapped[str | None] = mapped_column(String(128), unique=True, nullable=True)
-    request_sha256: Mapped[str] = mapped_column(String(64))
+    request_sha256: Mapped[str] = mapped_column(String(64))  # kept when the text is purged
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     additions: Mapped[list[ReportAddition]] = relationship(
         back_populates="report", order_by="ReportAddition.id", cascade="all, delete-orphan"
     )

@@ -12,7 +12,7 @@ import hashlib
 import json
 import secrets
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -141,6 +141,37 @@ def add_to_report(
     row.updated_at = now
     session.flush()
     return report_status(session=session, code=row.code)
+
+
+def purge_text(*, session: Session, older_than: timedelta, now: datetime) -> int:
+    """Delete the text of reports received more than ``older_than`` ago: the report's text,
+    attached conversation, additions and the evidence snippets quoting them. Severity,
+    categories, rules, spans and the request digest stay. Returns how many reports."""
+    due = session.scalars(
+        select(Report)
+        .where(Report.received_at < now - older_than, Report.purged_at.is_(None))
+        .with_for_update()
+    ).all()
+    for row in due:
+        row.text = None
+        row.conversation = None
+        row.detection = _without_text(row.detection)
+        for addition in row.additions:
+            addition.text = None
+        row.purged_at = now
+    session.flush()
+    return len(due)
+
+
+def _without_text(value: object) -> object:
+    """``value`` with every evidence ``text`` emptied (the spans and rules stay)."""
+    if isinstance(value, dict):
+        return {
+            k: "" if k == "text" and "rule" in value else _without_text(v) for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_without_text(v) for v in value]
+    return value
 
 
 def _by_code(session: Session, code: str, *, lock: bool = False) -> Report:

@@ -9,9 +9,10 @@ from rich.console import Console
 from sqlalchemy import text
 
 from notalone import db as database
+from notalone.cases import service as cases
 from notalone.errors import InputError
 from notalone.settings import build_engine, get_settings
-from notalone.streams import service
+from notalone.streams import service as streams
 
 app = typer.Typer(help="The database: migrations and retention.", no_args_is_help=True)
 
@@ -41,18 +42,22 @@ def purge(
     ),
     url: str | None = typer.Option(None, "--url", help="Database URL."),
 ) -> None:
-    """Delete streamed message text older than the retention period; risk timelines stay."""
+    """Delete message and report text older than the retention period; verdicts stay."""
     settings = get_settings()
     keep = days if days is not None else settings.retention_days
     if not keep:
         raise InputError("retention is off (NOTALONE_RETENTION_DAYS=0); pass --days N")
     engine = database.connect(_url(url))
     database.upgrade(engine)
+    now = datetime.now(UTC)
     with database.sessions(engine).begin() as session:
-        purged = service.purge_text(
+        messages = streams.purge_text(
             session=session,
             engine=build_engine(settings),
             older_than=timedelta(days=keep),
-            now=datetime.now(UTC),
+            now=now,
         )
-    Console().print(f"purged the text of {purged} messages older than {keep} days")
+        reports = cases.purge_text(session=session, older_than=timedelta(days=keep), now=now)
+    Console().print(
+        f"purged the text of {messages} messages and {reports} reports older than {keep} days"
+    )

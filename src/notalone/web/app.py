@@ -9,8 +9,9 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from notalone import __version__, db
+from notalone.cases import service as cases
 from notalone.settings import Settings, build_engine, get_settings
-from notalone.streams.service import purge_text
+from notalone.streams import service as streams
 from notalone.web import errors
 from notalone.web.limits import BodyLimit
 from notalone.web.routes import analyze, checker, conversations, reports
@@ -38,13 +39,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.database = database
     app.state.sessions = db.sessions(database)
     if settings.retention_days:
+        keep, now = timedelta(days=settings.retention_days), datetime.now(UTC)
         with app.state.sessions.begin() as session:
-            purge_text(
-                session=session,
-                engine=app.state.engine,
-                older_than=timedelta(days=settings.retention_days),
-                now=datetime.now(UTC),
-            )
+            streams.purge_text(session=session, engine=app.state.engine, older_than=keep, now=now)
+            cases.purge_text(session=session, older_than=keep, now=now)
     errors.install(app)
     app.include_router(analyze.router)
     app.include_router(conversations.router)
