@@ -8,7 +8,9 @@ Every class carries the HTTP status and the CLI exit code it maps to, once, here
     │   ├── InvalidEncoding       bytes that are not UTF-8 text; 422 / exit 2
     │   ├── DatasetError          a dataset that is missing or not in its documented form; exit 2
     │   ├── NotFound              no such conversation, report or other record; 404 / exit 2
-    │   └── Conflict              a request that contradicts an earlier one; 409 / exit 2
+    │   ├── Conflict              a request that contradicts an earlier one; 409 / exit 2
+    │   ├── Unauthorized          no valid credentials or token; 401 / exit 2
+    │   └── Forbidden             the account's role may not do this; 403 / exit 2
     ├── ConfigError               a setting that cannot work (a bad database URL); 500 / exit 3
     ├── RulePackError             a rule pack that does not validate; 500 / exit 3
     ├── PluginError               a detector plugin that does not validate; 500 / exit 3
@@ -58,6 +60,16 @@ class NotFound(InputError):
 class Conflict(InputError):
     code = "conflict"
     http_status = 409
+
+
+class Unauthorized(InputError):
+    code = "unauthorized"
+    http_status = 401
+
+
+class Forbidden(InputError):
+    code = "forbidden"
+    http_status = 403
 
 
 class ConfigError(NotAloneError):

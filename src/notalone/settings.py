@@ -31,6 +31,9 @@ class Settings(BaseSettings):
         "sqlite:///./var/notalone.db", description="SQLite file, or postgresql+psycopg://..."
     )
     migrate_on_start: bool = Field(True, description="apply the shipped migrations at start")
+    organisation: str = Field(
+        "111", min_length=1, max_length=64, description="whose queue anonymous reports join"
+    )
     retention_days: int | None = Field(
         30, ge=0, description="delete streamed message text after this many days (0: never)"
     )

@@ -8,7 +8,8 @@ import pytest
 
 COMMANDS = [
     ["check"], ["scan"], ["serve"], ["evaluate"], ["train"], ["rules"], ["rules", "lint"],
-    ["rules", "list"], ["db"], ["db", "upgrade"], ["db", "purge"],
+    ["rules", "list"], ["db"], ["db", "upgrade"], ["db", "purge"], ["users"],
+    ["users", "create"],
 ]  # fmt: skip
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
 
@@ -40,10 +41,26 @@ def test_rules_lint_reports_a_broken_pack(cli, tmp_path: Path) -> None:
 def test_db_commands(cli, tmp_path: Path) -> None:
     env = {"NOTALONE_DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'n.db'}"}
     up = cli("db", "upgrade", env=env)
-    assert up.returncode == 0 and b"database at revision 0003" in up.stdout
+    assert up.returncode == 0 and b"database at revision 0004" in up.stdout
     purge = cli("db", "purge", "--days", "7", env=env)
     assert purge.returncode == 0 and b"purged the text of 0 messages and 0 reports" in purge.stdout
     off = cli("db", "purge", env={**env, "NOTALONE_RETENTION_DAYS": "0"})
     assert off.returncode == 2
     bad = cli("db", "upgrade", "--url", "not a url")
     assert bad.returncode == 3 and b"not a database URL" in bad.stderr
+
+
+def test_users_create(cli, tmp_path: Path) -> None:
+    env = {"NOTALONE_DATABASE_URL": f"sqlite:///{tmp_path / 'n.db'}"}
+    ok = cli("users", "create", "admin1", "--role", "admin", "--password-stdin",
+             stdin=b"a long enough password\n", env=env)  # fmt: skip
+    assert ok.returncode == 0 and b"created admin admin1 of 111" in ok.stdout
+    again = cli(
+        "users", "create", "admin1", "--password-stdin", stdin=b"another password!\n", env=env
+    )
+    assert again.returncode == 2 and b"taken" in again.stderr
+    short = cli("users", "create", "bob", "--password-stdin", stdin=b"short\n", env=env)
+    assert short.returncode == 2 and b"12 characters" in short.stderr
+    role = cli("users", "create", "bob", "--role", "boss", "--password-stdin",
+               stdin=b"a long enough password\n", env=env)  # fmt: skip
+    assert role.returncode == 2 and b"unknown role" in role.stderr

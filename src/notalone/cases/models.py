@@ -8,7 +8,45 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+import notalone.accounts.models  # noqa: F401  (cases.assigned_to refers to accounts)
 from notalone.db.base import Base
+
+
+class Case(Base):
+    """A helpline's work item: one or more reports, a status, an owner, an audit trail."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    organisation: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    resolution: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    severity: Mapped[str] = mapped_column(String(16))
+    severity_rank: Mapped[int] = mapped_column(Integer, index=True)  # for the queue's order
+    categories: Mapped[list] = mapped_column(JSON)
+    assigned_to: Mapped[str | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
+    )
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reports: Mapped[list[Report]] = relationship(
+        back_populates="case", order_by="Report.received_at"
+    )
+    events: Mapped[list[CaseEvent]] = relationship(order_by="CaseEvent.id")
+
+
+class CaseEvent(Base):
+    """The append-only audit trail: every read and change of a case, written in the same
+    transaction as the change itself (rows are never updated or deleted)."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(64))  # an account's username, or "reporter"
+    action: Mapped[str] = mapped_column(String(32))
+    details: Mapped[dict] = mapped_column(JSON)
 
 
 class Report(Base):
@@ -32,6 +70,10 @@ class Report(Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(128), unique=True, nullable=True)
     request_sha256: Mapped[str] = mapped_column(String(64))  # kept when the text is purged
     purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    case_id: Mapped[str | None] = mapped_column(
+        ForeignKey("cases.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    case: Mapped[Case | None] = relationship(back_populates="reports")
     additions: Mapped[list[ReportAddition]] = relationship(
         back_populates="report", order_by="ReportAddition.id", cascade="all, delete-orphan"
     )

@@ -70,3 +70,61 @@ class ReportAdditionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(min_length=1, description="more information for the counsellor")
+
+
+class CaseSummary(BaseModel):
+    """A queue entry: enough to triage, nothing a child wrote."""
+
+    id: str
+    status: str
+    resolution: str | None
+    severity: Severity
+    categories: list[str]
+    opened_at: datetime
+    updated_at: datetime
+    assigned_to: str | None = Field(description="username of the counsellor")
+    reports: int
+
+
+class CaseReport(BaseModel):
+    id: str
+    kind: str
+    received_at: datetime
+    text: str | None = Field(description="None once the retention period purged it")
+    contact: dict | None
+    age_band: str | None
+    province: str | None
+    severity: Severity
+    categories: list[dict]
+    additions: list[dict]
+
+
+class CaseEventRead(BaseModel):
+    at: datetime
+    actor: str
+    action: str
+    details: dict
+
+
+class CaseDetail(CaseSummary):
+    report_details: list[CaseReport]
+    events: list[CaseEventRead]
+
+
+class TransitionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    to: str = Field(description="new, triaged, in_progress, referred or closed")
+    resolution: str | None = Field(default=None, description="required to refer or close")
+
+
+class AssignmentRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str | None = Field(default=None, description="omit to take the case yourself")
+
+
+class NoteRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=10_000)

@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 
 from notalone.cases.models import Report, ReportAddition
 from notalone.cases.schemas import ReportAdditionCreate, ReportCreate, ReportReceipt, ReportStatus
+from notalone.cases.work import open_case, raise_severity
+from notalone.cases.workflow import NEW
 from notalone.db import as_utc
 from notalone.detection.conversation import Conversation
 from notalone.detection.engine import Engine
@@ -29,7 +31,7 @@ from notalone.taxonomy import Severity
 # Crockford's base32 without I, L, O, U: nothing to misread when a child copies it down.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 10  # 50 bits
-NEW = "new"
+DEFAULT_ORGANISATION = "111"  # where anonymous reports are queued unless configured
 
 
 def new_code() -> str:
@@ -56,9 +58,10 @@ def receive_report(
     engine: Engine,
     now: datetime,
     idempotency_key: str | None = None,
+    organisation: str = DEFAULT_ORGANISATION,
 ) -> tuple[ReportReceipt, bool]:
-    """Store and assess a report; returns its receipt and whether it is new (False: a retry
-    with the same ``idempotency_key``)."""
+    """Store and assess a report and open its case in ``organisation``'s queue; returns the
+    receipt and whether it is new (False: a retry with the same ``idempotency_key``)."""
     digest = request_digest(data)
     if idempotency_key is not None:
         earlier = _by_key(session, idempotency_key)
@@ -113,6 +116,7 @@ def receive_report(
         row.code = new_code()
         with session.begin_nested():
             session.add(row)
+    open_case(session=session, report=row, organisation=organisation, now=now)
     return _receipt(row, engine, data.locale), True
 
 
@@ -139,6 +143,8 @@ def add_to_report(
     )
     row.severity = max(Severity(row.severity), assessment.severity).value
     row.updated_at = now
+    if row.case is not None:
+        raise_severity(session=session, case=row.case, severity=assessment.severity, now=now)
     session.flush()
     return report_status(session=session, code=row.code)
 

@@ -9,12 +9,12 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from notalone import __version__, db
-from notalone.cases import service as cases
+from notalone.cases import service as case_service
 from notalone.settings import Settings, build_engine, get_settings
 from notalone.streams import service as streams
 from notalone.web import errors
 from notalone.web.limits import BodyLimit
-from notalone.web.routes import analyze, checker, conversations, reports
+from notalone.web.routes import analyze, cases, checker, conversations, reports
 
 STATIC = Path(__file__).parent / "static"
 
@@ -42,11 +42,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         keep, now = timedelta(days=settings.retention_days), datetime.now(UTC)
         with app.state.sessions.begin() as session:
             streams.purge_text(session=session, engine=app.state.engine, older_than=keep, now=now)
-            cases.purge_text(session=session, older_than=keep, now=now)
+            case_service.purge_text(session=session, older_than=keep, now=now)
     errors.install(app)
     app.include_router(analyze.router)
     app.include_router(conversations.router)
     app.include_router(reports.router)
+    app.include_router(cases.router)
     app.include_router(checker.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # JSON escaping can double a message's size; leave room for a full moderation batch.

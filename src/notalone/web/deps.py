@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
+from notalone.accounts.models import Account
+from notalone.accounts.service import account_for_token
 from notalone.detection.engine import Engine
+from notalone.errors import Unauthorized
 from notalone.settings import Settings
 
 
@@ -25,6 +30,25 @@ def get_sessions(request: Request) -> sessionmaker[Session]:
     return request.app.state.sessions
 
 
+_BEARER = HTTPBearer(auto_error=False, description="a token from POST /v1/auth/token")
+
+
+def get_account(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)],
+) -> Account:
+    """The account behind the bearer token, or 401."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("this needs a bearer token; get one at /v1/auth/token")
+    with get_sessions(request).begin() as session:
+        account = account_for_token(
+            session=session, token=credentials.credentials, now=datetime.now(UTC)
+        )
+        session.expunge(account)
+    return account
+
+
 EngineDep = Annotated[Engine, Depends(get_engine)]
+AccountDep = Annotated[Account, Depends(get_account)]
 SessionsDep = Annotated[sessionmaker[Session], Depends(get_sessions)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Path, Response
 
 from notalone.cases import service
 from notalone.cases.schemas import ReportAdditionCreate, ReportCreate, ReportReceipt, ReportStatus
-from notalone.web.deps import EngineDep, SessionsDep
+from notalone.web.deps import EngineDep, SessionsDep, SettingsDep
 
 router = APIRouter()
 Code = Annotated[str, Path(min_length=1, max_length=32, description="the follow-up code")]
@@ -32,6 +32,7 @@ def create_report(
     body: ReportCreate,
     engine: EngineDep,
     sessions: SessionsDep,
+    settings: SettingsDep,
     response: Response,
     idempotency_key: Annotated[
         str | None,
@@ -47,6 +48,7 @@ def create_report(
             engine=engine,
             now=datetime.now(UTC),
             idempotency_key=idempotency_key,
+            organisation=settings.organisation,
         )
     if not created:
         response.headers["Idempotent-Replayed"] = "true"

@@ -1,0 +1,113 @@
+"""Accounts, passwords and tokens. Functions never commit (the caller owns the transaction).
+
+Passwords are hashed with argon2id (argon2-cffi's defaults, re-hashed when they change);
+tokens are 256-bit random strings of which only the SHA-256 is stored, so a database leak
+yields no usable token. Every failure to authenticate says the same thing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import uuid
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from notalone.accounts.models import Account, ApiToken
+from notalone.accounts.permissions import Role
+from notalone.db import as_utc
+from notalone.errors import Conflict, InputError, Unauthorized
+
+TOKEN_LIFETIME = timedelta(hours=12)
+MIN_PASSWORD = 12
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+_HASHER = PasswordHasher()
+# Verified against when the username is unknown, so both failures take the same time.
+_DUMMY = _HASHER.hash(secrets.token_urlsafe(16))
+
+
+def create_account(
+    *, session: Session, username: str, password: str, role: str, organisation: str, now: datetime
+) -> Account:
+    if not _USERNAME.match(username):
+        raise InputError(
+            "a username is 2-64 lower-case letters, digits, '.', '_' or '-'",
+            fields={"username": "invalid"},
+        )
+    if len(password) < MIN_PASSWORD:
+        raise InputError(
+            f"a password needs at least {MIN_PASSWORD} characters", fields={"password": "short"}
+        )
+    try:
+        role = Role(role).value
+    except ValueError:
+        known = ", ".join(r.value for r in Role)
+        raise InputError(
+            f"unknown role {role!r}; use {known}", fields={"role": "unknown"}
+        ) from None
+    if not organisation or len(organisation) > 64:
+        raise InputError(
+            "an organisation name is 1-64 characters", fields={"organisation": "invalid"}
+        )
+    if session.scalar(select(Account.id).where(Account.username == username)):
+        raise Conflict(f"the username {username!r} is taken", fields={"username": "taken"})
+    account = Account(
+        id=str(uuid.uuid4()),
+        username=username,
+        password_hash=_HASHER.hash(password),
+        role=role,
+        organisation=organisation,
+        active=True,
+        created_at=now,
+    )
+    session.add(account)
+    session.flush()
+    return account
+
+
+def issue_token(
+    *, session: Session, username: str, password: str, now: datetime
+) -> tuple[str, datetime]:
+    """A bearer token for the account, and when it expires."""
+    account = session.scalar(select(Account).where(Account.username == username))
+    try:
+        _HASHER.verify(account.password_hash if account else _DUMMY, password)
+    except (VerificationError, InvalidHashError):
+        account = None
+    if account is None or not account.active:
+        raise Unauthorized("wrong username or password")
+    if _HASHER.check_needs_rehash(account.password_hash):
+        account.password_hash = _HASHER.hash(password)
+    token = secrets.token_urlsafe(32)
+    expires = now + TOKEN_LIFETIME
+    session.add(
+        ApiToken(
+            id=str(uuid.uuid4()),
+            account_id=account.id,
+            token_sha256=_digest(token),
+            created_at=now,
+            expires_at=expires,
+        )
+    )
+    session.flush()
+    return token, expires
+
+
+def account_for_token(*, session: Session, token: str, now: datetime) -> Account:
+    found = session.execute(
+        select(Account, ApiToken.expires_at)
+        .join(ApiToken, ApiToken.account_id == Account.id)
+        .where(ApiToken.token_sha256 == _digest(token))
+    ).first()
+    if found is None or not found[0].active or as_utc(found[1]) <= now:
+        raise Unauthorized("missing, unknown or expired token; get one at /v1/auth/token")
+    return found[0]
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()

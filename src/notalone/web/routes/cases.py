@@ -1,0 +1,132 @@
+"""``/v1/auth/token`` and ``/v1/cases``: counsellors work their organisation's queue.
+
+Every route takes a bearer token and checks the account's role and organisation in the
+service; reading a case and every change to it are written to the audit trail in the same
+transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from notalone.accounts.service import issue_token
+from notalone.cases import work
+from notalone.cases.schemas import (
+    AssignmentRequest,
+    CaseDetail,
+    CaseSummary,
+    NoteRequest,
+    TransitionRequest,
+)
+from notalone.cases.workflow import STATUSES
+from notalone.web.deps import AccountDep, SessionsDep
+
+router = APIRouter()
+CaseId = Annotated[str, Path(min_length=1, max_length=36)]
+_ERRORS = {
+    401: {"description": "no valid bearer token"},
+    403: {"description": "the account's role may not do this"},
+    404: {"description": "no such case in the account's organisation"},
+    409: {"description": "a status change the workflow does not allow"},
+    422: {"description": "invalid request"},
+}
+
+
+class TokenRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_at: datetime
+
+
+@router.post("/v1/auth/token", response_model=Token, responses=_ERRORS, tags=["cases"])
+def token(body: TokenRequest, sessions: SessionsDep) -> Token:
+    """A bearer token (12 hours) for a counsellor, supervisor or admin account."""
+    with sessions.begin() as session:
+        value, expires = issue_token(
+            session=session, username=body.username, password=body.password, now=_now()
+        )
+    return Token(access_token=value, expires_at=expires)
+
+
+@router.get("/v1/cases", response_model=list[CaseSummary], responses=_ERRORS, tags=["cases"])
+def queue(
+    account: AccountDep,
+    sessions: SessionsDep,
+    status: Annotated[str | None, Query(description=f"one of {', '.join(STATUSES)}")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> list[CaseSummary]:
+    """Open cases (or one status), most severe first and then oldest first."""
+    with sessions.begin() as session:
+        return work.case_queue(session=session, account=account, status=status, limit=limit)
+
+
+@router.get("/v1/cases/{case_id}", response_model=CaseDetail, responses=_ERRORS, tags=["cases"])
+def read(case_id: CaseId, account: AccountDep, sessions: SessionsDep) -> CaseDetail:
+    """A case with its reports and audit trail (this read is audited too)."""
+    with sessions.begin() as session:
+        return work.read_case(session=session, account=account, case_id=case_id, now=_now())
+
+
+@router.post(
+    "/v1/cases/{case_id}/transitions",
+    response_model=CaseSummary,
+    responses=_ERRORS,
+    tags=["cases"],
+)
+def transition(
+    case_id: CaseId, body: TransitionRequest, account: AccountDep, sessions: SessionsDep
+) -> CaseSummary:
+    """Move a case along the workflow (referring or closing needs a resolution)."""
+    with sessions.begin() as session:
+        return work.change_status(
+            session=session,
+            account=account,
+            case_id=case_id,
+            to=body.to,
+            resolution=body.resolution,
+            now=_now(),
+        )
+
+
+@router.post(
+    "/v1/cases/{case_id}/assignment",
+    response_model=CaseSummary,
+    responses=_ERRORS,
+    tags=["cases"],
+)
+def assignment(
+    case_id: CaseId, body: AssignmentRequest, account: AccountDep, sessions: SessionsDep
+) -> CaseSummary:
+    """Take a case, or (supervisors) give it to a colleague."""
+    with sessions.begin() as session:
+        return work.assign(
+            session=session, account=account, case_id=case_id, username=body.username, now=_now()
+        )
+
+
+@router.post(
+    "/v1/cases/{case_id}/notes", response_model=CaseSummary, responses=_ERRORS, tags=["cases"]
+)
+def note(
+    case_id: CaseId, body: NoteRequest, account: AccountDep, sessions: SessionsDep
+) -> CaseSummary:
+    """A counsellor's note, kept in the case's audit trail."""
+    with sessions.begin() as session:
+        return work.add_note(
+            session=session, account=account, case_id=case_id, text=body.text, now=_now()
+        )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,117 @@
+"""Working cases on a real database (SQLite and PostgreSQL): every route needs a token, a
+role only does what the permission table allows, an organisation sees only its own cases,
+the workflow refuses illegal moves, and every read and change is audited."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from notalone.accounts.service import create_account
+from notalone.cases.models import CaseEvent
+from notalone.settings import Settings
+from notalone.web.app import create_app
+
+PASSWORD = "correct horse battery staple"
+URGENT = {"text": "Anh là công an, em liên quan vụ rửa tiền, tuyệt đối không được cho ai biết"}
+MILD = {"text": "Bạn ấy nói em béo trong nhóm lớp"}
+
+
+@pytest.fixture
+def client(database_url: str):
+    app = create_app(Settings(database_url=database_url, organisation="111"))
+    with app.state.sessions.begin() as session:
+        for username, role, org in [
+            ("chi", "counsellor", "111"),
+            ("lan", "counsellor", "111"),
+            ("minh", "supervisor", "111"),
+            ("other", "supervisor", "elsewhere"),
+        ]:
+            create_account(
+                session=session, username=username, password=PASSWORD, role=role,
+                organisation=org, now=datetime.now(UTC),
+            )  # fmt: skip
+    yield TestClient(app)
+    app.state.database.dispose()
+
+
+def _auth(client: TestClient, username: str) -> dict[str, str]:
+    r = client.post("/v1/auth/token", json={"username": username, "password": PASSWORD})
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def test_tokens(client: TestClient) -> None:
+    wrong = client.post("/v1/auth/token", json={"username": "chi", "password": "nope"})
+    nobody = client.post("/v1/auth/token", json={"username": "ghost", "password": PASSWORD})
+    assert wrong.status_code == nobody.status_code == 401
+    assert wrong.json()["error"]["message"] == nobody.json()["error"]["message"]
+    for headers in ({}, {"Authorization": "Bearer forged"}, {"Authorization": "Basic abc"}):
+        r = client.get("/v1/cases", headers=headers)
+        assert r.status_code in (401, 403) and r.json()["error"]
+    assert client.get("/v1/cases", headers=_auth(client, "chi")).status_code == 200
+
+
+def test_queue_order_and_organisations(client: TestClient) -> None:
+    mild = client.post("/v1/reports", json=MILD).json()
+    urgent = client.post("/v1/reports", json=URGENT).json()
+    queue = client.get("/v1/cases", headers=_auth(client, "chi")).json()
+    assert [c["id"] for c in queue] == [urgent["id"], mild["id"]]  # most severe first
+    assert all("text" not in c for c in queue)
+    other = _auth(client, "other")
+    assert client.get("/v1/cases", headers=other).json() == []
+    assert client.get(f"/v1/cases/{urgent['id']}", headers=other).status_code == 404
+    r = client.post(f"/v1/cases/{urgent['id']}/transitions", json={"to": "triaged"}, headers=other)
+    assert r.status_code == 404
+
+
+def test_workflow_permissions_and_audit(client: TestClient) -> None:
+    case = client.post("/v1/reports", json=URGENT).json()["id"]
+    chi, lan, minh = (_auth(client, u) for u in ("chi", "lan", "minh"))
+
+    def move(headers, to, resolution=None):
+        body = {"to": to} | ({"resolution": resolution} if resolution else {})
+        return client.post(f"/v1/cases/{case}/transitions", json=body, headers=headers)
+
+    assert move(chi, "referred", "referred_police").status_code == 409  # new -> referred: no
+    assert move(chi, "triaged").json()["status"] == "triaged"
+    assert (
+        client.post(f"/v1/cases/{case}/assignment", json={}, headers=chi).json()["assigned_to"]
+        == "chi"
+    )
+    denied = client.post(f"/v1/cases/{case}/assignment", json={"username": "lan"}, headers=chi)
+    assert denied.status_code == 403  # a counsellor assigns only themselves
+    given = client.post(f"/v1/cases/{case}/assignment", json={"username": "lan"}, headers=minh)
+    assert given.json()["assigned_to"] == "lan"
+    assert move(lan, "referred").status_code == 422  # a referral needs its reason
+    assert move(lan, "referred", "referred_police").json()["resolution"] == "referred_police"
+    assert move(lan, "closed", "counselling_completed").json()["status"] == "closed"
+    assert move(lan, "in_progress").status_code == 403  # reopening: supervisors only
+    assert move(minh, "in_progress").json()["status"] == "in_progress"
+    assert move(minh, "flying").status_code == 422
+    note = client.post(f"/v1/cases/{case}/notes", json={"text": "gọi lại lúc 17h"}, headers=chi)
+    assert note.status_code == 200
+    detail = client.get(f"/v1/cases/{case}", headers=chi).json()
+    assert detail["report_details"][0]["text"] == URGENT["text"]
+    actions = [(e["actor"], e["action"]) for e in detail["events"]]
+    assert actions[0] == ("reporter", "opened")
+    assert ("minh", "assigned") in actions and ("chi", "note_added") in actions
+    assert actions[-1] == ("chi", "viewed")  # the read itself is on the record
+    with client.app.state.sessions() as session:
+        changes = session.scalars(select(CaseEvent.action).where(CaseEvent.case_id == case)).all()
+    # refused moves leave no trace: open, 4 accepted moves, 2 assignments, a note, the read
+    assert changes.count("status_changed") == 4 and len(changes) == 9
+
+
+def test_addition_raises_the_case(client: TestClient) -> None:
+    receipt = client.post("/v1/reports", json=MILD).json()
+    client.post(
+        f"/v1/reports/{receipt['code']}/additions",
+        json={"text": "Anh ấy bảo em ra thuê khách sạn ở một mình và không được nói với bố mẹ"},
+    )
+    case = client.get(f"/v1/cases/{receipt['id']}", headers=_auth(client, "chi")).json()
+    assert case["severity"] in ("high", "critical")
+    assert any(e["action"] == "severity_raised" for e in case["events"])
