@@ -115,3 +115,29 @@ def test_addition_raises_the_case(client: TestClient) -> None:
     case = client.get(f"/v1/cases/{receipt['id']}", headers=_auth(client, "chi")).json()
     assert case["severity"] in ("high", "critical")
     assert any(e["action"] == "severity_raised" for e in case["events"])
+
+
+def test_statistics_suppress_small_cells(client: TestClient) -> None:
+    for _ in range(6):
+        client.post("/v1/reports", json={**URGENT, "province": "Hà Nội", "age_band": "13-15"})
+    for _ in range(2):
+        client.post("/v1/reports", json={**URGENT, "province": "Lào Cai", "age_band": "13-15"})
+    minh = _auth(client, "minh")
+    r = client.get("/v1/statistics/reports?group_by=province", headers=minh)
+    assert r.status_code == 200
+    body = r.json()
+    assert body["cells"] == [{"values": {"province": "Hà Nội"}, "count": 6}]
+    assert body["suppressed_cells"] == 1 and body["k"] == 5 and "total" not in body
+    both = client.get(
+        "/v1/statistics/reports?group_by=age_band&group_by=week&format=csv", headers=minh
+    )
+    assert both.headers["content-type"].startswith("text/csv")
+    rows = both.text.strip().splitlines()
+    assert (
+        rows[0] == "age_band,week,count" and rows[1].startswith("13-15,") and rows[1].endswith(",8")
+    )
+    assert client.get("/v1/statistics/reports?k=2", headers=minh).status_code == 422
+    assert client.get("/v1/statistics/reports?group_by=name", headers=minh).status_code == 422
+    assert client.get("/v1/statistics/reports", headers=_auth(client, "chi")).status_code == 403
+    other = client.get("/v1/statistics/reports", headers=_auth(client, "other")).json()
+    assert other["cells"] == [] and other["suppressed_cells"] == 0

@@ -19,6 +19,7 @@ class Action(StrEnum):
     ADD_NOTE = "add_note"
     ASSIGN_SELF = "assign_self"
     ASSIGN_ANYONE = "assign_anyone"
+    VIEW_STATISTICS = "view_statistics"
 
 
 _COUNSELLOR = {
@@ -28,10 +29,11 @@ _COUNSELLOR = {
     Action.ADD_NOTE,
     Action.ASSIGN_SELF,
 }
+_SUPERVISOR = _COUNSELLOR | {Action.REOPEN_CASE, Action.ASSIGN_ANYONE, Action.VIEW_STATISTICS}
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.COUNSELLOR: frozenset(_COUNSELLOR),
-    Role.SUPERVISOR: frozenset(_COUNSELLOR | {Action.REOPEN_CASE, Action.ASSIGN_ANYONE}),
-    Role.ADMIN: frozenset(_COUNSELLOR | {Action.REOPEN_CASE, Action.ASSIGN_ANYONE}),
+    Role.SUPERVISOR: frozenset(_SUPERVISOR),
+    Role.ADMIN: frozenset(_SUPERVISOR),
 }
 
 

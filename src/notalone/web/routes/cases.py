@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from notalone.accounts.service import issue_token
@@ -22,6 +23,7 @@ from notalone.cases.schemas import (
     NoteRequest,
     TransitionRequest,
 )
+from notalone.cases.statistics import DIMENSIONS, K, Statistics, report_statistics
 from notalone.cases.workflow import STATUSES
 from notalone.web.deps import AccountDep, SessionsDep
 
@@ -126,6 +128,35 @@ def note(
         return work.add_note(
             session=session, account=account, case_id=case_id, text=body.text, now=_now()
         )
+
+
+@router.get(
+    "/v1/statistics/reports",
+    response_model=Statistics,
+    responses={**_ERRORS, 200: {"content": {"text/csv": {}}}},
+    tags=["cases"],
+)
+def statistics(
+    account: AccountDep,
+    sessions: SessionsDep,
+    group_by: Annotated[
+        list[str] | None, Query(description=f"one or more of {', '.join(DIMENSIONS)}")
+    ] = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    k: Annotated[int, Query(ge=K, description="smallest count published")] = K,
+    format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
+) -> Statistics | PlainTextResponse:
+    """Report counts by category, severity, age band, province, reporter kind and week, for
+    the account's organisation; cells under ``k`` (at least 5) are never published."""
+    dimensions = group_by or ["category"]
+    with sessions.begin() as session:
+        result = report_statistics(
+            session=session, account=account, group_by=dimensions, since=since, until=until, k=k
+        )
+    if format == "csv":
+        return PlainTextResponse(result.to_csv(), media_type="text/csv")
+    return result
 
 
 def _now() -> datetime:
