@@ -141,3 +141,58 @@ def test_statistics_suppress_small_cells(client: TestClient) -> None:
     assert client.get("/v1/statistics/reports", headers=_auth(client, "chi")).status_code == 403
     other = client.get("/v1/statistics/reports", headers=_auth(client, "other")).json()
     assert other["cells"] == [] and other["suppressed_cells"] == 0
+
+
+PLATFORM_REPORT = {
+    "reporter": {"kind": "user", "typeId": "user", "id": "u-42"},
+    "reportedAt": "2026-11-30T20:15:00Z",
+    "reportedForReason": {"policyId": "child-safety", "reason": "asked my child for photos"},
+    "reportedItem": {
+        "id": "msg-9",
+        "typeId": "message",
+        "data": {
+            "text": "send me a pic without your top, this is our little secret",
+            "sender": "bad-1",
+        },
+    },
+    "reportedItemThread": [
+        {
+            "id": "msg-7",
+            "typeId": "message",
+            "data": {"text": "how old are you?", "sender": "bad-1"},
+        },
+        {"id": "msg-8", "typeId": "message", "data": {"text": "13", "sender": "kid-1"}},
+    ],
+}
+
+
+def test_platform_reports_need_a_key_with_the_scope(client: TestClient) -> None:
+    from notalone.accounts.service import create_api_key
+
+    with client.app.state.sessions.begin() as session:
+        key = create_api_key(
+            session=session, platform="chatapp", organisation="111",
+            scopes=["reports:write"], now=datetime.now(UTC),
+        )  # fmt: skip
+    assert client.post("/v1/reports", json=PLATFORM_REPORT).status_code == 401
+    forged = client.post("/v1/reports", json=PLATFORM_REPORT, headers={"X-API-Key": "na_forged"})
+    assert forged.status_code == 401
+    r = client.post("/v1/reports", json=PLATFORM_REPORT, headers={"X-API-Key": key})
+    assert r.status_code == 201, r.text
+    receipt = r.json()
+    assert receipt["reportId"] and receipt["severity"] in ("high", "critical")
+    # the key reports, it cannot read: cases take a counsellor's bearer token
+    assert client.get("/v1/cases", headers={"Authorization": f"Bearer {key}"}).status_code == 401
+    case = client.get(f"/v1/cases/{receipt['reportId']}", headers=_auth(client, "chi")).json()
+    report = case["report_details"][0]
+    assert report["kind"] == "platform" and "grooming" in case["categories"]
+    with client.app.state.sessions() as session:
+        from notalone.cases.models import Report
+
+        row = session.get(Report, receipt["reportId"])
+        assert row.platform["platform"] == "chatapp" and row.platform["reported_user"] == "bad-1"
+        assert len(row.conversation["messages"]) == 2
+    no_text = {**PLATFORM_REPORT, "reportedItem": {"id": "u", "typeId": "user", "data": {}},
+               "reportedForReason": {"csam": True}}  # fmt: skip
+    refused = client.post("/v1/reports", json=no_text, headers={"X-API-Key": key})
+    assert refused.status_code == 422

@@ -9,7 +9,7 @@ import pytest
 COMMANDS = [
     ["check"], ["scan"], ["serve"], ["evaluate"], ["train"], ["rules"], ["rules", "lint"],
     ["rules", "list"], ["db"], ["db", "upgrade"], ["db", "purge"], ["users"],
-    ["users", "create"],
+    ["users", "create"], ["keys"], ["keys", "create"],
 ]  # fmt: skip
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
 
@@ -41,7 +41,7 @@ def test_rules_lint_reports_a_broken_pack(cli, tmp_path: Path) -> None:
 def test_db_commands(cli, tmp_path: Path) -> None:
     env = {"NOTALONE_DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'n.db'}"}
     up = cli("db", "upgrade", env=env)
-    assert up.returncode == 0 and b"database at revision 0004" in up.stdout
+    assert up.returncode == 0 and b"database at revision 0005" in up.stdout
     purge = cli("db", "purge", "--days", "7", env=env)
     assert purge.returncode == 0 and b"purged the text of 0 messages and 0 reports" in purge.stdout
     off = cli("db", "purge", env={**env, "NOTALONE_RETENTION_DAYS": "0"})
@@ -64,3 +64,11 @@ def test_users_create(cli, tmp_path: Path) -> None:
     role = cli("users", "create", "bob", "--role", "boss", "--password-stdin",
                stdin=b"a long enough password\n", env=env)  # fmt: skip
     assert role.returncode == 2 and b"unknown role" in role.stderr
+
+
+def test_keys_create(cli, tmp_path: Path) -> None:
+    env = {"NOTALONE_DATABASE_URL": f"sqlite:///{tmp_path / 'n.db'}"}
+    made = cli("keys", "create", "chatapp", env=env)
+    assert made.returncode == 0 and made.stdout.startswith(b"na_")
+    bad = cli("keys", "create", "chatapp", "--scope", "cases:read", env=env)
+    assert bad.returncode == 2 and b"scopes must be among" in bad.stderr

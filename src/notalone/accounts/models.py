@@ -1,10 +1,11 @@
-"""Rows: an account of a helpline organisation, and the API tokens issued to it."""
+"""Rows: an account of a helpline organisation, the API tokens issued to it, and platforms'
+API keys."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from notalone.db.base import Base
@@ -32,3 +33,17 @@ class ApiToken(Base):
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)  # never the token
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ApiKey(Base):
+    """A platform's key (``X-API-Key``) with the scopes it was given, e.g. ``reports:write``."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(64))
+    organisation: Mapped[str] = mapped_column(String(64))  # whose queue its reports join
+    key_sha256: Mapped[str] = mapped_column(String(64), unique=True)  # never the key
+    scopes: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

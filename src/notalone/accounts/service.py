@@ -18,10 +18,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from notalone.accounts.models import Account, ApiToken
+from notalone.accounts.models import Account, ApiKey, ApiToken
 from notalone.accounts.permissions import Role
 from notalone.db import as_utc
-from notalone.errors import Conflict, InputError, Unauthorized
+from notalone.errors import Conflict, Forbidden, InputError, Unauthorized
 
 TOKEN_LIFETIME = timedelta(hours=12)
 MIN_PASSWORD = 12
@@ -107,6 +107,43 @@ def account_for_token(*, session: Session, token: str, now: datetime) -> Account
     if found is None or not found[0].active or as_utc(found[1]) <= now:
         raise Unauthorized("missing, unknown or expired token; get one at /v1/auth/token")
     return found[0]
+
+
+SCOPES = ("reports:write",)
+
+
+def create_api_key(
+    *, session: Session, platform: str, organisation: str, scopes: list[str], now: datetime
+) -> str:
+    """A new key for ``platform`` (shown once; only its SHA-256 is kept)."""
+    unknown = sorted(set(scopes) - set(SCOPES))
+    if unknown or not scopes:
+        raise InputError(f"scopes must be among {', '.join(SCOPES)}", fields={"scopes": "unknown"})
+    if not platform or len(platform) > 64:
+        raise InputError("a platform name is 1-64 characters", fields={"platform": "invalid"})
+    key = "na_" + secrets.token_urlsafe(32)
+    session.add(
+        ApiKey(
+            id=str(uuid.uuid4()),
+            platform=platform,
+            organisation=organisation,
+            key_sha256=_digest(key),
+            scopes=sorted(set(scopes)),
+            created_at=now,
+        )
+    )
+    session.flush()
+    return key
+
+
+def api_key_for(*, session: Session, key: str, scope: str) -> ApiKey:
+    """The active key with ``scope``, or ``Unauthorized`` / ``Forbidden``."""
+    found = session.scalar(select(ApiKey).where(ApiKey.key_sha256 == _digest(key)))
+    if found is None or found.revoked_at is not None:
+        raise Unauthorized("unknown or revoked API key")
+    if scope not in found.scopes:
+        raise Forbidden(f"this API key lacks the {scope} scope")
+    return found
 
 
 def _digest(token: str) -> str:

@@ -128,3 +128,61 @@ class NoteRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(min_length=1, max_length=10_000)
+
+
+# -- platform reports, in ROOST Coop's report API shape ---------------------------------------
+
+
+class CoopReporter(BaseModel):
+    kind: str = Field(max_length=32, description="user or rule, as in Coop")
+    typeId: str | None = Field(default=None, max_length=128)
+    id: str = Field(max_length=256)
+
+
+class CoopReason(BaseModel):
+    policyId: str | None = Field(default=None, max_length=128)
+    reason: str | None = Field(default=None, max_length=10_000)
+    csam: bool = False
+
+
+class CoopItem(BaseModel):
+    """An item of the platform's: ``data.text`` for a message, ``data.sender`` (or
+    ``data.creatorId``) for who wrote it, ``data.time`` optional."""
+
+    id: str = Field(max_length=256)
+    typeId: str = Field(max_length=128)
+    data: dict[str, object]
+
+    def text(self) -> str | None:
+        value = self.data.get("text")
+        return value if isinstance(value, str) else None
+
+    def sender(self) -> str:
+        for key in ("sender", "creatorId", "authorId"):
+            value = self.data.get(key)
+            if isinstance(value, str) and value:
+                return value[:256]
+        return "unknown"
+
+
+class PlatformReport(BaseModel):
+    """A platform's report (``X-API-Key`` with the ``reports:write`` scope), in the shape of
+    Coop's ``POST /api/v1/report`` so platforms integrated with Coop can report here too."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reporter: CoopReporter
+    reportedAt: datetime
+    reportedForReason: CoopReason
+    reportedItem: CoopItem
+    reportedItemThread: list[CoopItem] = Field(default_factory=list, max_length=MAX_CONVERSATION)
+    reportedItemsInThread: list[CoopItem] = Field(default_factory=list, max_length=MAX_CONVERSATION)
+    additionalItems: list[CoopItem] = Field(default_factory=list, max_length=100)
+
+
+class PlatformReceipt(BaseModel):
+    reportId: str
+    code: str
+    status: str
+    severity: Severity
+    received_at: datetime

@@ -14,18 +14,26 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from notalone.cases.models import Report, ReportAddition
-from notalone.cases.schemas import ReportAdditionCreate, ReportCreate, ReportReceipt, ReportStatus
+from notalone.cases.schemas import (
+    PlatformReport,
+    ReportAdditionCreate,
+    ReportCreate,
+    ReportReceipt,
+    ReportStatus,
+)
 from notalone.cases.work import open_case, raise_severity
 from notalone.cases.workflow import NEW
 from notalone.db import as_utc
 from notalone.detection.conversation import Conversation
 from notalone.detection.engine import Engine
-from notalone.errors import Conflict, NotFound
+from notalone.detection.types import Message
+from notalone.errors import Conflict, InputError, NotFound
 from notalone.taxonomy import Severity
 
 # Crockford's base32 without I, L, O, U: nothing to misread when a child copies it down.
@@ -46,9 +54,52 @@ def normalize_code(code: str) -> str:
     return f"{cleaned[:5]}-{cleaned[5:]}" if len(cleaned) == CODE_LENGTH else cleaned
 
 
-def request_digest(data: ReportCreate) -> str:
+def request_digest(data: BaseModel) -> str:
     canonical = json.dumps(data.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def receive_platform_report(
+    *,
+    session: Session,
+    data: PlatformReport,
+    platform: str,
+    engine: Engine,
+    now: datetime,
+    idempotency_key: str | None = None,
+    organisation: str = DEFAULT_ORGANISATION,
+) -> tuple[ReportReceipt, bool]:
+    """A platform's report: the reported message (or the reason, when the item has no text)
+    and the thread around it are assessed like a child's report."""
+    thread = [*data.reportedItemThread, *data.reportedItemsInThread]
+    text = data.reportedItem.text() or data.reportedForReason.reason
+    if not text:
+        raise InputError(
+            "the report needs reportedItem.data.text or reportedForReason.reason",
+            fields={"reportedItem.data.text": "missing"},
+        )
+    messages = [
+        Message(sender=item.sender(), text=item.text() or "", id=item.id[:256]) for item in thread
+    ]
+    details = {
+        "platform": platform,
+        "reporter": data.reporter.model_dump(),
+        "reported_item": {"id": data.reportedItem.id, "type": data.reportedItem.typeId},
+        "reported_user": data.reportedItem.sender(),
+        "reason": data.reportedForReason.model_dump(),
+        "reported_at": data.reportedAt.isoformat(),
+    }
+    return receive_report(
+        session=session,
+        data=ReportCreate(kind="other", text=text, conversation=messages or None),
+        engine=engine,
+        now=now,
+        idempotency_key=idempotency_key,
+        organisation=organisation,
+        platform=details,
+        digest=request_digest(data),
+        floor=Severity.HIGH if data.reportedForReason.csam else Severity.NONE,
+    )
 
 
 def receive_report(
@@ -59,16 +110,20 @@ def receive_report(
     now: datetime,
     idempotency_key: str | None = None,
     organisation: str = DEFAULT_ORGANISATION,
+    platform: dict[str, object] | None = None,
+    digest: str | None = None,
+    floor: Severity = Severity.NONE,
 ) -> tuple[ReportReceipt, bool]:
     """Store and assess a report and open its case in ``organisation``'s queue; returns the
-    receipt and whether it is new (False: a retry with the same ``idempotency_key``)."""
-    digest = request_digest(data)
+    receipt and whether it is new (False: a retry with the same ``idempotency_key``).
+    ``floor`` is the least severity the case gets (a platform's CSAM flag: high)."""
+    digest = digest or request_digest(data)
     if idempotency_key is not None:
         earlier = _by_key(session, idempotency_key)
         if earlier is not None:
             return _replayed(earlier, digest, engine, data.locale), False
     assessment = engine.analyze(data.text, data.lang, locale=data.locale)
-    severity = assessment.severity
+    severity = max(assessment.severity, floor)
     categories = [
         {"id": c.id, "severity": c.severity.value, "score": c.score} for c in assessment.categories
     ]
@@ -86,7 +141,7 @@ def receive_report(
     row = Report(
         id=str(uuid.uuid4()),
         code=new_code(),
-        kind=data.kind,
+        kind="platform" if platform is not None else data.kind,
         status=NEW,
         received_at=now,
         updated_at=now,
@@ -105,6 +160,7 @@ def receive_report(
         detection=detection,
         idempotency_key=idempotency_key,
         request_sha256=digest,
+        platform=platform,
     )
     try:
         with session.begin_nested():

@@ -1,14 +1,24 @@
-"""``/v1/reports``: anonymous reports by children and parents, followed up with a code."""
+"""``/v1/reports``: anonymous reports by children and parents, followed up with a code, and
+platforms' reports (API key, Coop's shape)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Response
+from fastapi import APIRouter, Body, Header, Path, Response
 
+from notalone.accounts.service import api_key_for
 from notalone.cases import service
-from notalone.cases.schemas import ReportAdditionCreate, ReportCreate, ReportReceipt, ReportStatus
+from notalone.cases.schemas import (
+    PlatformReceipt,
+    PlatformReport,
+    ReportAdditionCreate,
+    ReportCreate,
+    ReportReceipt,
+    ReportStatus,
+)
+from notalone.errors import Unauthorized
 from notalone.web.deps import EngineDep, SessionsDep, SettingsDep
 
 router = APIRouter()
@@ -23,13 +33,13 @@ _ERRORS = {
 
 @router.post(
     "/v1/reports",
-    response_model=ReportReceipt,
+    response_model=ReportReceipt | PlatformReceipt,
     status_code=201,
-    responses=_ERRORS,
+    responses={**_ERRORS, 401: {"description": "a platform report without a valid API key"}},
     tags=["reports"],
 )
 def create_report(
-    body: ReportCreate,
+    body: Annotated[ReportCreate | PlatformReport, Body()],
     engine: EngineDep,
     sessions: SessionsDep,
     settings: SettingsDep,
@@ -38,20 +48,49 @@ def create_report(
         str | None,
         Header(min_length=1, max_length=128, description="makes a retried submission safe"),
     ] = None,
-) -> ReportReceipt:
-    """Report what happened, anonymously. The report is stored before this answers; keep the
-    code to check on it or add information. Advice and helplines come back at once."""
+    api_key: Annotated[
+        str | None,
+        Header(alias="X-API-Key", max_length=128, description="a platform's key (Coop shape)"),
+    ] = None,
+) -> ReportReceipt | PlatformReceipt:
+    """Report what happened: anonymously (a child, a parent), or as a platform with an
+    ``X-API-Key`` in the shape of Coop's report API. The report is stored before this
+    answers; a child keeps the code to check on it or add information, and gets advice and
+    helplines at once."""
+    now = datetime.now(UTC)
     with sessions.begin() as session:
-        receipt, created = service.receive_report(
-            session=session,
-            data=body,
-            engine=engine,
-            now=datetime.now(UTC),
-            idempotency_key=idempotency_key,
-            organisation=settings.organisation,
-        )
+        if isinstance(body, PlatformReport):
+            if api_key is None:
+                raise Unauthorized("a platform report needs an X-API-Key (scope reports:write)")
+            key = api_key_for(session=session, key=api_key, scope="reports:write")
+            receipt, created = service.receive_platform_report(
+                session=session,
+                data=body,
+                platform=key.platform,
+                engine=engine,
+                now=now,
+                idempotency_key=idempotency_key,
+                organisation=key.organisation,
+            )
+        else:
+            receipt, created = service.receive_report(
+                session=session,
+                data=body,
+                engine=engine,
+                now=now,
+                idempotency_key=idempotency_key,
+                organisation=settings.organisation,
+            )
     if not created:
         response.headers["Idempotent-Replayed"] = "true"
+    if isinstance(body, PlatformReport):
+        return PlatformReceipt(
+            reportId=receipt.id,
+            code=receipt.code,
+            status=receipt.status,
+            severity=receipt.severity,
+            received_at=receipt.received_at,
+        )
     return receipt
 
 
