@@ -97,3 +97,30 @@ def test_task_table() -> None:
     assert set(SHIPPED) <= set(TASKS) | set(TAGGER_TASKS)
     with pytest.raises(KeyError):
         train_all(Path("."), Path("."), tasks=["no-such-task"])
+
+
+def test_macro_f1_is_scikit_learns() -> None:
+    from sklearn.metrics import f1_score
+
+    from notalone.training.fit import macro_f1
+
+    rng = np.random.default_rng(0)
+    for n in (2, 3, 4):
+        for _ in range(100):
+            y, p = rng.integers(0, n, 40), rng.integers(0, n, 40)
+            if rng.random() < 0.3:
+                p[:] = 0  # a class never predicted
+            assert macro_f1(y, p, n) == pytest.approx(f1_score(y, p, average="macro"), abs=1e-12)
+
+
+def test_bias_tuning_scales_to_four_classes() -> None:
+    from notalone.training.fit import macro_f1, tune_bias
+
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 4, 2000)
+    logp = np.log(np.full((2000, 4), 0.25)) + rng.normal(0, 0.3, (2000, 4))
+    logp[np.arange(2000), y] += 0.4
+    logp[:, 0] += 1.0  # a prior that swamps the other classes
+    bias = tune_bias(logp, y)
+    assert bias[0] == 0.0 and bias.shape == (4,)
+    assert macro_f1(y, (logp + bias).argmax(1), 4) > macro_f1(y, logp.argmax(1), 4)
