@@ -11,7 +11,7 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -28,6 +28,7 @@ THROUGHPUT_SAMPLE = 2000  # messages timed one at a time per configuration
 # Some research texts are whole chat logs (Perverted-Justice streams reach 300 KB): the
 # engines read them whole, where the service would refuse anything over 64 KB.
 MAX_TEXT_BYTES = 1 << 20
+STREAM_PREFIX = 4000  # characters of a chat stream the message-level configurations read
 
 Predict = Callable[[str], str]
 Progress = Callable[[str], None]
@@ -116,7 +117,11 @@ class Runner:
             return self._false_positives(ds)
         if ds.protocol is Protocol.SPLIT:
             return self._official_split(ds)
-        return self._cross_validate(ds)  # stratified / grouped 5-fold, and smoke tests
+        cut = _stream_prefixes(ds)
+        result = self._cross_validate(cut or ds)  # stratified / grouped 5-fold, smoke tests
+        if cut is not None:
+            result.evaluated_on += f" (each stream's first {STREAM_PREFIX:,} characters)"
+        return result
 
     # -- protocols --------------------------------------------------------------------------
 
@@ -324,6 +329,20 @@ def _labels(ds: Dataset, view: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def _fold_summary(m: dict[str, object]) -> dict[str, float]:
     keys = ("macro_f1", "weighted_f1", "accuracy", "mcc", "precision", "recall", "f1", "f0_5")
     return {k: float(m[k]) for k in keys}  # type: ignore[arg-type]
+
+
+def _stream_prefixes(ds: Dataset) -> Dataset | None:
+    """``ds`` with every chat stream cut to its beginning, or None when it holds no streams.
+
+    A Perverted-Justice example is a whole side of a conversation (up to 300 KB); messages
+    are assessed one by one, so the message-level configurations read how a chat begins, and
+    the conversation mode (``evaluate --conversations``) reads whole streams.
+    """
+    examples = ds.splits.get("all", [])
+    if not any(e.messages and len(e.text) > STREAM_PREFIX for e in examples):
+        return None
+    cut = [replace(e, text=e.text[:STREAM_PREFIX]) for e in examples]
+    return replace(ds, splits={**ds.splits, "all": cut})
 
 
 def _evidence_spans(engine: Engine, language: str, text: str) -> list[tuple[int, int]]:
