@@ -196,3 +196,33 @@ def test_platform_reports_need_a_key_with_the_scope(client: TestClient) -> None:
                "reportedForReason": {"csam": True}}  # fmt: skip
     refused = client.post("/v1/reports", json=no_text, headers={"X-API-Key": key})
     assert refused.status_code == 422
+
+
+def test_reports_about_the_same_user_join_one_case(client: TestClient) -> None:
+    from notalone.accounts.service import create_api_key
+
+    with client.app.state.sessions.begin() as session:
+        key = create_api_key(
+            session=session, platform="chatapp", organisation="111",
+            scopes=["reports:write"], now=datetime.now(UTC),
+        )  # fmt: skip
+    headers = {"X-API-Key": key}
+    first = client.post("/v1/reports", json=PLATFORM_REPORT, headers=headers).json()
+    again = {
+        **PLATFORM_REPORT,
+        "reportedItem": {
+            "id": "msg-20",
+            "typeId": "message",
+            "data": {"text": "let's meet after school, don't tell your parents", "sender": "bad-1"},
+        },
+    }
+    second = client.post("/v1/reports", json=again, headers=headers).json()
+    other_user = {**again, "reportedItem": {**again["reportedItem"], "data": {
+        "text": "let's meet after school", "sender": "someone-else"}}}  # fmt: skip
+    third = client.post("/v1/reports", json=other_user, headers=headers).json()
+    chi = _auth(client, "chi")
+    case = client.get(f"/v1/cases/{first['reportId']}", headers=chi).json()
+    assert [r["id"] for r in case["report_details"]] == [first["reportId"], second["reportId"]]
+    assert case["reports"] == 2 and any(e["action"] == "report_added" for e in case["events"])
+    assert client.get(f"/v1/cases/{third['reportId']}", headers=chi).json()["reports"] == 1
+    assert client.get(f"/v1/cases/{second['reportId']}", headers=chi).status_code == 404

@@ -66,6 +66,8 @@ class Report(Base):
     conversation: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     # A platform's report: {platform, reporter, reported_user, item_id, reason, policy_id}.
     platform: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    source_platform: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    reported_user: Mapped[str | None] = mapped_column(String(256), nullable=True, index=True)
     severity: Mapped[str] = mapped_column(String(16), index=True)
     categories: Mapped[list] = mapped_column(JSON)  # [{id, severity, score}] at intake
     detection: Mapped[dict] = mapped_column(JSON)  # the Assessment (or conversation result)

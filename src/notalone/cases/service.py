@@ -27,7 +27,7 @@ from notalone.cases.schemas import (
     ReportReceipt,
     ReportStatus,
 )
-from notalone.cases.work import open_case, raise_severity
+from notalone.cases.work import add_report, open_case, open_case_about, raise_severity
 from notalone.cases.workflow import NEW
 from notalone.db import as_utc
 from notalone.detection.conversation import Conversation
@@ -161,6 +161,8 @@ def receive_report(
         idempotency_key=idempotency_key,
         request_sha256=digest,
         platform=platform,
+        source_platform=str(platform["platform"]) if platform else None,
+        reported_user=str(platform["reported_user"]) if platform else None,
     )
     try:
         with session.begin_nested():
@@ -172,7 +174,11 @@ def receive_report(
         row.code = new_code()
         with session.begin_nested():
             session.add(row)
-    open_case(session=session, report=row, organisation=organisation, now=now)
+    joined = open_case_about(session=session, report=row, organisation=organisation)
+    if joined is not None:
+        add_report(session=session, case=joined, report=row, now=now)
+    else:
+        open_case(session=session, report=row, organisation=organisation, now=now)
     return _receipt(row, engine, data.locale), True
 
 

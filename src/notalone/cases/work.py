@@ -45,10 +45,43 @@ def open_case(*, session: Session, report: Report, organisation: str, now: datet
         updated_at=now,
     )
     session.add(case)
+    case.reports.append(report)
     session.flush()
-    report.case_id = case.id
     audit.record(session, case, "reporter", "opened", now, report=report.id)
     return case
+
+
+def open_case_about(*, session: Session, report: Report, organisation: str) -> Case | None:
+    """The organisation's open case about the same user of the same platform, if any."""
+    if not report.reported_user or report.reported_user == "unknown":
+        return None
+    return session.scalar(
+        select(Case)
+        .join(Report, Report.case_id == Case.id)
+        .where(
+            Case.organisation == organisation,
+            Case.status != CLOSED,
+            Report.source_platform == report.source_platform,
+            Report.reported_user == report.reported_user,
+        )
+        .order_by(Case.opened_at)
+        .limit(1)
+        .with_for_update()
+    )
+
+
+def add_report(*, session: Session, case: Case, report: Report, now: datetime) -> None:
+    """Another report about the same user joins the case (and may raise its severity)."""
+    case.reports.append(report)
+    audit.record(session, case, "reporter", "report_added", now, report=report.id)
+    known = set(case.categories)
+    case.categories = [
+        *case.categories,
+        *(c["id"] for c in report.categories if c["id"] not in known),
+    ]
+    raise_severity(session=session, case=case, severity=Severity(report.severity), now=now)
+    case.updated_at = now
+    session.flush()
 
 
 def raise_severity(*, session: Session, case: Case, severity: Severity, now: datetime) -> None:
