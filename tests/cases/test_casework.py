@@ -226,3 +226,65 @@ def test_reports_about_the_same_user_join_one_case(client: TestClient) -> None:
     assert case["reports"] == 2 and any(e["action"] == "report_added" for e in case["events"])
     assert client.get(f"/v1/cases/{third['reportId']}", headers=chi).json()["reports"] == 1
     assert client.get(f"/v1/cases/{second['reportId']}", headers=chi).status_code == 404
+
+
+def test_redaction() -> None:
+    from notalone.cases.exports import redact
+
+    text = (
+        "Gọi em số 0912 345 678 hoặc +84 912345678, email be.an@example.com, "
+        "CCCD 001203004567, nhà ở ngõ 12 Hoàng Hoa Thám; I live at 221 Baker Street"
+    )
+    out = redact(text)
+    for secret in ("0912", "912345678", "be.an@", "001203004567", "ngõ 12", "221 Baker"):
+        assert secret not in out, secret
+    assert "Gọi em số" in out and "Hoàng Hoa Thám" in out
+    assert redact(None) == ""
+
+
+def test_exports_are_redacted_and_audited(client: TestClient) -> None:
+    import xml.etree.ElementTree as ET
+
+    from notalone.accounts.service import create_api_key
+
+    with client.app.state.sessions.begin() as session:
+        key = create_api_key(
+            session=session, platform="chatapp", organisation="111",
+            scopes=["reports:write"], now=datetime.now(UTC),
+        )  # fmt: skip
+    phone_report = dict(PLATFORM_REPORT)
+    phone_report["reportedItem"] = {
+        "id": "m1",
+        "typeId": "message",
+        "data": {
+            "text": "gửi ảnh nóng cho anh, gọi anh 0912345678 nhé, bí mật nhé",
+            "sender": "bad-9",
+        },
+    }
+    case = client.post("/v1/reports", json=phone_report, headers={"X-API-Key": key}).json()
+    minh = _auth(client, "minh")
+    xml = client.get(f"/v1/cases/{case['reportId']}/export?format=ncmec", headers=minh)
+    assert xml.status_code == 200 and xml.headers["content-type"].startswith("application/xml")
+    root = ET.fromstring(xml.text)
+    assert root.findtext("incidentSummary/incidentType") == (
+        "Online Enticement of Children for Sexual Acts"
+    )
+    assert root.findtext("personOrUserReported/espIdentifier") == "bad-9"
+    assert root.findtext("internetDetails/chatImIncident/chatClient") == "chatapp"
+    assert "0912345678" not in xml.text
+    page = client.get(f"/v1/cases/{case['reportId']}/export?format=referral", headers=minh)
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Phiếu chuyển tin báo" in page.text and "0912345678" not in page.text
+    assert (
+        client.get(f"/v1/cases/{case['reportId']}/export", headers=_auth(client, "chi")).status_code
+        == 403
+    )
+    assert (
+        client.get(f"/v1/cases/{case['reportId']}/export?format=pdf", headers=minh).status_code
+        == 422
+    )
+    events = client.get(f"/v1/cases/{case['reportId']}", headers=minh).json()["events"]
+    assert [e["details"]["format"] for e in events if e["action"] == "exported"] == [
+        "ncmec",
+        "referral",
+    ]

@@ -20,6 +20,7 @@ class Action(StrEnum):
     ASSIGN_SELF = "assign_self"
     ASSIGN_ANYONE = "assign_anyone"
     VIEW_STATISTICS = "view_statistics"
+    EXPORT_CASE = "export_case"
 
 
 _COUNSELLOR = {
@@ -29,7 +30,12 @@ _COUNSELLOR = {
     Action.ADD_NOTE,
     Action.ASSIGN_SELF,
 }
-_SUPERVISOR = _COUNSELLOR | {Action.REOPEN_CASE, Action.ASSIGN_ANYONE, Action.VIEW_STATISTICS}
+_SUPERVISOR = _COUNSELLOR | {
+    Action.REOPEN_CASE,
+    Action.ASSIGN_ANYONE,
+    Action.VIEW_STATISTICS,
+    Action.EXPORT_CASE,
+}
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.COUNSELLOR: frozenset(_COUNSELLOR),
     Role.SUPERVISOR: frozenset(_SUPERVISOR),

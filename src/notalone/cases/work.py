@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from notalone.accounts.models import Account
 from notalone.accounts.permissions import Action, allowed
-from notalone.cases import audit
+from notalone.cases import audit, exports
 from notalone.cases.models import Case, Report
 from notalone.cases.schemas import CaseDetail, CaseEventRead, CaseReport, CaseSummary
 from notalone.cases.workflow import CLOSED, NEW, check_transition
@@ -188,6 +188,22 @@ def add_note(
     case.updated_at = now
     session.flush()
     return _summary(session, case)
+
+
+def export_case(
+    *, session: Session, account: Account, case_id: str, fmt: str, now: datetime
+) -> str:
+    """The case as NCMEC-style XML (``ncmec``) or a police referral (``referral``), redacted;
+    the export is audited."""
+    require(account, Action.EXPORT_CASE)
+    case = _case(session, account, case_id)
+    audit.record(session, case, account.username, "exported", now, format=fmt)
+    session.flush()
+    if fmt == "ncmec":
+        return exports.ncmec_xml(case, now=now)
+    if fmt == "referral":
+        return exports.police_referral(case, now=now)
+    raise InputError("format is ncmec or referral", fields={"format": "unknown"})
 
 
 def _case(session: Session, account: Account, case_id: str, *, lock: bool = False) -> Case:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -157,6 +157,30 @@ def statistics(
     if format == "csv":
         return PlainTextResponse(result.to_csv(), media_type="text/csv")
     return result
+
+
+@router.get(
+    "/v1/cases/{case_id}/export",
+    responses={
+        **_ERRORS,
+        200: {"content": {"application/xml": {}, "text/html": {}}, "description": "the export"},
+    },
+    tags=["cases"],
+)
+def export(
+    case_id: CaseId,
+    account: AccountDep,
+    sessions: SessionsDep,
+    format: Annotated[str, Query(pattern="^(ncmec|referral)$")] = "ncmec",
+) -> Response:
+    """NCMEC CyberTipline-style XML or a printable police referral (Vietnamese), with
+    personal details redacted (supervisors; audited)."""
+    with sessions.begin() as session:
+        body = work.export_case(
+            session=session, account=account, case_id=case_id, fmt=format, now=_now()
+        )
+    media = "application/xml" if format == "ncmec" else "text/html"
+    return Response(body, media_type=media)
 
 
 def _now() -> datetime:
