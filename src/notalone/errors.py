@@ -12,6 +12,7 @@ Every class carries the HTTP status and the CLI exit code it maps to, once, here
     │   ├── Unauthorized          no valid credentials or token; 401 / exit 2
     │   └── Forbidden             the account's role may not do this; 403 / exit 2
     ├── ConfigError               a setting that cannot work (a bad database URL); 500 / exit 3
+    ├── EvidenceIntegrityError    a stored evidence file that no longer matches its digest; 500
     ├── RulePackError             a rule pack that does not validate; 500 / exit 3
     ├── PluginError               a detector plugin that does not validate; 500 / exit 3
     └── ArtifactError             a shipped model file that fails its manifest check; 500 / exit 3
@@ -70,6 +71,10 @@ class Unauthorized(InputError):
 class Forbidden(InputError):
     code = "forbidden"
     http_status = 403
+
+
+class EvidenceIntegrityError(NotAloneError):
+    code = "evidence_integrity"
 
 
 class ConfigError(NotAloneError):

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
         "sqlite:///./var/notalone.db", description="SQLite file, or postgresql+psycopg://..."
     )
     migrate_on_start: bool = Field(True, description="apply the shipped migrations at start")
+    evidence_dir: Path = Field(Path("var/evidence"), description="where evidence files are kept")
+    max_attachment_bytes: int = Field(10 * 1024 * 1024, ge=1, le=100 * 1024 * 1024)
     organisation: str = Field(
         "111", min_length=1, max_length=64, description="whose queue anonymous reports join"
     )

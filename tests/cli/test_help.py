@@ -41,7 +41,7 @@ def test_rules_lint_reports_a_broken_pack(cli, tmp_path: Path) -> None:
 def test_db_commands(cli, tmp_path: Path) -> None:
     env = {"NOTALONE_DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'n.db'}"}
     up = cli("db", "upgrade", env=env)
-    assert up.returncode == 0 and b"database at revision 0006" in up.stdout
+    assert up.returncode == 0 and b"database at revision 0007" in up.stdout
     purge = cli("db", "purge", "--days", "7", env=env)
     assert purge.returncode == 0 and b"purged the text of 0 messages and 0 reports" in purge.stdout
     off = cli("db", "purge", env={**env, "NOTALONE_RETENTION_DAYS": "0"})

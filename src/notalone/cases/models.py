@@ -78,6 +78,7 @@ class Report(Base):
         ForeignKey("cases.id", ondelete="SET NULL"), nullable=True, index=True
     )
     case: Mapped[Case | None] = relationship(back_populates="reports")
+    attachments: Mapped[list[Attachment]] = relationship(order_by="Attachment.received_at")
     additions: Mapped[list[ReportAddition]] = relationship(
         back_populates="report", order_by="ReportAddition.id", cascade="all, delete-orphan"
     )
@@ -92,3 +93,18 @@ class ReportAddition(Base):
     text: Mapped[str | None] = mapped_column(Text, nullable=True)
     severity: Mapped[str] = mapped_column(String(16))
     report: Mapped[Report] = relationship(back_populates="additions")
+
+
+class Attachment(Base):
+    """An evidence file of a report: the row holds its digest; the bytes live in the
+    evidence store under that digest (``cases/evidence.py``)."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(128))
+    media_type: Mapped[str] = mapped_column(String(128))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -86,6 +86,15 @@ class CaseSummary(BaseModel):
     reports: int
 
 
+class AttachmentRead(BaseModel):
+    id: str
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+    received_at: datetime
+
+
 class CaseReport(BaseModel):
     id: str
     kind: str
@@ -97,6 +106,7 @@ class CaseReport(BaseModel):
     severity: Severity
     categories: list[dict]
     additions: list[dict]
+    attachments: list[AttachmentRead] = Field(default_factory=list)
 
 
 class CaseEventRead(BaseModel):

@@ -19,8 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from notalone.cases.models import Report, ReportAddition
+from notalone.cases.audit import record
+from notalone.cases.evidence import EvidenceStore, safe_filename
+from notalone.cases.models import Attachment, Report, ReportAddition
 from notalone.cases.schemas import (
+    AttachmentRead,
     PlatformReport,
     ReportAdditionCreate,
     ReportCreate,
@@ -240,6 +243,49 @@ def _without_text(value: object) -> object:
     if isinstance(value, list):
         return [_without_text(v) for v in value]
     return value
+
+
+def attach_to_report(
+    *,
+    session: Session,
+    code: str,
+    filename: str | None,
+    media_type: str | None,
+    data: bytes,
+    store: EvidenceStore,
+    now: datetime,
+) -> AttachmentRead:
+    """Keep an evidence file for a report (a screenshot, a saved chat): stored under its
+    SHA-256, never modified; the row records the digest."""
+    if not data:
+        raise InputError("the attachment is empty", fields={"file": "empty"})
+    row = _by_code(session, code, lock=True)
+    digest = store.put(data)
+    attachment = Attachment(
+        id=str(uuid.uuid4()),
+        report_id=row.id,
+        filename=safe_filename(filename),
+        media_type=(media_type or "application/octet-stream")[:128],
+        size=len(data),
+        sha256=digest,
+        received_at=now,
+    )
+    session.add(attachment)
+    if row.case is not None:
+        record(session, row.case, "reporter", "attachment_added", now, sha256=digest)
+    session.flush()
+    return attachment_read(attachment)
+
+
+def attachment_read(a: Attachment) -> AttachmentRead:
+    return AttachmentRead(
+        id=a.id,
+        filename=a.filename,
+        media_type=a.media_type,
+        size=a.size,
+        sha256=a.sha256,
+        received_at=as_utc(a.received_at),
+    )
 
 
 def _by_code(session: Session, code: str, *, lock: bool = False) -> Report:

@@ -16,8 +16,15 @@ from sqlalchemy.orm import Session
 from notalone.accounts.models import Account
 from notalone.accounts.permissions import Action, allowed
 from notalone.cases import audit, exports
-from notalone.cases.models import Case, Report
-from notalone.cases.schemas import CaseDetail, CaseEventRead, CaseReport, CaseSummary
+from notalone.cases.evidence import EvidenceStore
+from notalone.cases.models import Attachment, Case, Report
+from notalone.cases.schemas import (
+    AttachmentRead,
+    CaseDetail,
+    CaseEventRead,
+    CaseReport,
+    CaseSummary,
+)
 from notalone.cases.workflow import CLOSED, NEW, check_transition
 from notalone.db import as_utc
 from notalone.errors import Forbidden, InputError, NotFound
@@ -125,6 +132,17 @@ def read_case(*, session: Session, account: Account, case_id: str, now: datetime
                     {"received_at": as_utc(a.received_at).isoformat(), "text": a.text}
                     for a in r.additions
                 ],
+                attachments=[
+                    AttachmentRead(
+                        id=a.id,
+                        filename=a.filename,
+                        media_type=a.media_type,
+                        size=a.size,
+                        sha256=a.sha256,
+                        received_at=as_utc(a.received_at),
+                    )
+                    for a in r.attachments
+                ],
             )
             for r in case.reports
         ],
@@ -204,6 +222,35 @@ def export_case(
     if fmt == "referral":
         return exports.police_referral(case, now=now)
     raise InputError("format is ncmec or referral", fields={"format": "unknown"})
+
+
+def read_attachment(
+    *,
+    session: Session,
+    account: Account,
+    case_id: str,
+    attachment_id: str,
+    store: EvidenceStore,
+    now: datetime,
+) -> tuple[Attachment, bytes]:
+    """An evidence file of one of the case's reports, verified against its digest (a file
+    that no longer matches raises ``EvidenceIntegrityError``); the read is audited."""
+    require(account, Action.VIEW_CASE)
+    case = _case(session, account, case_id)
+    attachment = session.scalar(
+        select(Attachment)
+        .join(Report, Report.id == Attachment.report_id)
+        .where(Attachment.id == attachment_id, Report.case_id == case.id)
+    )
+    if attachment is None:
+        raise NotFound(
+            "no attachment with this id in the case", fields={"attachment_id": "unknown"}
+        )
+    audit.record(
+        session, case, account.username, "attachment_viewed", now, sha256=attachment.sha256
+    )
+    session.flush()
+    return attachment, store.get(attachment.sha256)
 
 
 def _case(session: Session, account: Account, case_id: str, *, lock: bool = False) -> Case:

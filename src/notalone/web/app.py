@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from notalone import __version__, db
 from notalone.cases import service as case_service
+from notalone.cases.evidence import EvidenceStore
 from notalone.settings import Settings, build_engine, get_settings
 from notalone.streams import service as streams
 from notalone.web import errors
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         db.upgrade(database)
     app.state.database = database
     app.state.sessions = db.sessions(database)
+    app.state.evidence = EvidenceStore(settings.evidence_dir)
     if settings.retention_days:
         keep, now = timedelta(days=settings.retention_days), datetime.now(UTC)
         with app.state.sessions.begin() as session:
@@ -52,5 +54,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # JSON escaping can double a message's size; leave room for a full moderation batch.
     max_body = settings.max_message_bytes * settings.max_batch * 2 + 64 * 1024
-    app.add_middleware(BodyLimit, max_bytes=max_body)
+    upload = ("/attachments", settings.max_attachment_bytes + 64 * 1024)  # multipart overhead
+    app.add_middleware(BodyLimit, max_bytes=max_body, uploads=upload)
     return app

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from notalone.accounts.models import Account
 from notalone.accounts.service import account_for_token
+from notalone.cases.evidence import EvidenceStore
 from notalone.detection.engine import Engine
 from notalone.errors import Unauthorized
 from notalone.settings import Settings
@@ -48,7 +49,12 @@ def get_account(
     return account
 
 
+def get_evidence(request: Request) -> EvidenceStore:
+    return request.app.state.evidence
+
+
 EngineDep = Annotated[Engine, Depends(get_engine)]
+EvidenceDep = Annotated[EvidenceStore, Depends(get_evidence)]
 AccountDep = Annotated[Account, Depends(get_account)]
 SessionsDep = Annotated[sessionmaker[Session], Depends(get_sessions)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]

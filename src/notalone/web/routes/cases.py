@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import PlainTextResponse
@@ -25,7 +26,7 @@ from notalone.cases.schemas import (
 )
 from notalone.cases.statistics import DIMENSIONS, K, Statistics, report_statistics
 from notalone.cases.workflow import STATUSES
-from notalone.web.deps import AccountDep, SessionsDep
+from notalone.web.deps import AccountDep, EvidenceDep, SessionsDep
 
 router = APIRouter()
 CaseId = Annotated[str, Path(min_length=1, max_length=36)]
@@ -181,6 +182,45 @@ def export(
         )
     media = "application/xml" if format == "ncmec" else "text/html"
     return Response(body, media_type=media)
+
+
+@router.get(
+    "/v1/cases/{case_id}/attachments/{attachment_id}",
+    responses={**_ERRORS, 200: {"content": {"application/octet-stream": {}}}},
+    tags=["cases"],
+)
+def attachment(
+    case_id: CaseId,
+    attachment_id: Annotated[str, Path(min_length=1, max_length=36)],
+    account: AccountDep,
+    sessions: SessionsDep,
+    evidence: EvidenceDep,
+) -> Response:
+    """An evidence file, verified against its SHA-256 before it is served (audited)."""
+    with sessions.begin() as session:
+        meta, data = work.read_attachment(
+            session=session,
+            account=account,
+            case_id=case_id,
+            attachment_id=attachment_id,
+            store=evidence,
+            now=_now(),
+        )
+    return Response(
+        data,
+        media_type="application/octet-stream",
+        headers={
+            "Content-Disposition": _disposition(meta.filename),
+            "X-Content-SHA256": meta.sha256,
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+def _disposition(filename: str) -> str:
+    """``attachment`` with an ASCII name and the real one (RFC 6266 / 5987)."""
+    plain = filename.encode("ascii", "replace").decode("ascii").replace("?", "_")
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename)}"
 
 
 def _now() -> datetime:

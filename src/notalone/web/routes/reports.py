@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Header, Path, Response
+from fastapi import APIRouter, Body, Header, Path, Response, UploadFile
 
 from notalone.accounts.service import api_key_for
 from notalone.cases import service
 from notalone.cases.schemas import (
+    AttachmentRead,
     PlatformReceipt,
     PlatformReport,
     ReportAdditionCreate,
@@ -18,8 +19,8 @@ from notalone.cases.schemas import (
     ReportReceipt,
     ReportStatus,
 )
-from notalone.errors import Unauthorized
-from notalone.web.deps import EngineDep, SessionsDep, SettingsDep
+from notalone.errors import MessageTooLarge, Unauthorized
+from notalone.web.deps import EngineDep, EvidenceDep, SessionsDep, SettingsDep
 
 router = APIRouter()
 Code = Annotated[str, Path(min_length=1, max_length=32, description="the follow-up code")]
@@ -115,4 +116,39 @@ def add_to_report(
     with sessions.begin() as session:
         return service.add_to_report(
             session=session, code=code, data=body, engine=engine, now=datetime.now(UTC)
+        )
+
+
+@router.post(
+    "/v1/reports/{code}/attachments",
+    response_model=AttachmentRead,
+    status_code=201,
+    responses=_ERRORS,
+    tags=["reports"],
+)
+async def attach(
+    code: Code,
+    file: UploadFile,
+    sessions: SessionsDep,
+    settings: SettingsDep,
+    evidence: EvidenceDep,
+) -> AttachmentRead:
+    """Add an evidence file (a screenshot, a saved chat) to a report with its code. It is
+    kept under its SHA-256 and never modified."""
+    data = await file.read(settings.max_attachment_bytes + 1)
+    if len(data) > settings.max_attachment_bytes:
+        raise MessageTooLarge(
+            f"the attachment is over {settings.max_attachment_bytes} bytes "
+            "(NOTALONE_MAX_ATTACHMENT_BYTES)",
+            fields={"file": "too large"},
+        )
+    with sessions.begin() as session:
+        return service.attach_to_report(
+            session=session,
+            code=code,
+            filename=file.filename,
+            media_type=file.content_type,
+            data=data,
+            store=evidence,
+            now=datetime.now(UTC),
         )
