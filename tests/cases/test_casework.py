@@ -139,6 +139,10 @@ def test_statistics_suppress_small_cells(client: TestClient) -> None:
     assert (
         rows[0] == "age_band,week,count" and rows[1].startswith("13-15,") and rows[1].endswith(",8")
     )
+    chi = client.get("/v1/statistics/reports?group_by=chi_category", headers=minh).json()
+    assert {c["values"]["chi_category"] for c in chi["cells"]} >= {
+        "Violence > Psychological violence"
+    }
     assert client.get("/v1/statistics/reports?k=2", headers=minh).status_code == 422
     assert client.get("/v1/statistics/reports?group_by=name", headers=minh).status_code == 422
     assert client.get("/v1/statistics/reports", headers=_auth(client, "chi")).status_code == 403

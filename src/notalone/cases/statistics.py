@@ -2,7 +2,9 @@
 small-cell suppression: a cell under ``k`` reports is never published, and no total is given
 from which a suppressed cell could be worked out by subtraction.
 
-Dimensions: ``category`` (a report with several categories counts once in each), ``severity``,
+Dimensions: ``category`` (a report with several categories counts once in each),
+``chi_category`` (the same through the taxonomy's Child Helpline International crosswalk,
+for CHI's aggregate data framework), ``severity``,
 ``age_band``, ``province``, ``kind`` (who reported) and ``week`` (ISO week of receipt). Reports
 without a value for a dimension count under ``"unknown"``.
 """
@@ -26,8 +28,9 @@ from notalone.cases.models import Case, Report
 from notalone.cases.work import require
 from notalone.db import as_utc
 from notalone.errors import InputError
+from notalone.taxonomy import BY_ID
 
-DIMENSIONS = ("category", "severity", "age_band", "province", "kind", "week")
+DIMENSIONS = ("category", "chi_category", "severity", "age_band", "province", "kind", "week")
 K = 5  # the smallest count ever published
 UNKNOWN = "unknown"
 
@@ -100,6 +103,9 @@ def report_statistics(
 def _values(report: Report, dimension: str) -> list[str]:
     if dimension == "category":
         return sorted({c["id"] for c in report.categories}) or ["none"]
+    if dimension == "chi_category":  # Child Helpline International's, via the crosswalk
+        chi = {label for c in report.categories if c["id"] in BY_ID for label in BY_ID[c["id"]].chi}
+        return sorted(chi) or ["none"]
     if dimension == "week":
         year, week, _ = as_utc(report.received_at).isocalendar()
         return [f"{year}-W{week:02d}"]
