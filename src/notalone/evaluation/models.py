@@ -195,6 +195,12 @@ class ModelConfigs:
             )
         return self._engines[key]
 
+    def tagger_training_texts(self, model: EvalModel) -> list[str]:
+        """What the span tagger attached to ``model`` (if any) was trained on."""
+        if self._tagger(model.classifier) is None:
+            return []
+        return [e.text for e in tagger_training_examples(self._data_dir())]
+
     @staticmethod
     def _tagger(clf: Classifier) -> SpanTagger | None:
         """The shipped tagger that gives evidence for ``clf`` (same language and category)."""
