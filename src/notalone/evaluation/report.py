@@ -146,7 +146,7 @@ def conversations_markdown(
             lines.append(
                 f"| {lang or 'all'} | {m['scripts']} | {m['scripts_flagged']} | "
                 f"{m['flagged_in_time']} | {m['right_category']} | "
-                f"{m['median_messages_read'] if m['median_messages_read'] is not None else '—'} | "
+                f"{_number(m['median_messages_read'])} | "
                 f"{m['ordinary_chats']} | {m['ordinary_flagged']} | "
                 f"{m['ordinary_high_or_above']} |"
             )
@@ -190,11 +190,15 @@ def conversations_markdown(
         lines += [
             "",
             f"Early warning: {ew['predators_flagged']} predators flagged "
-            f"({float(ew['share_flagged']):.1%}); median {ew['median_messages_read']} of their "
-            f"lines read before the flag"
+            f"({float(ew['share_flagged']):.1%}); median "
+            f"{_number(ew['median_messages_read'])} of their lines read before the flag"
             + (f" ({float(share):.1%} of the stream)" if share is not None else "")
             + f". Throughput of `Conversation.add`: {predators.messages_per_second:,.0f} "
             "messages/s on one core.",
             "",
         ]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _number(value: object) -> str:
+    return "—" if value is None else f"{float(value):g}"  # type: ignore[arg-type]
