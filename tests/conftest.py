@@ -48,6 +48,26 @@ def database_url(request: pytest.FixtureRequest, tmp_path) -> str:
     return _postgres_or_skip()
 
 
+@pytest.fixture
+def apps(database_url: str):
+    """Apps on one database, as separate processes would open it; closed at the end."""
+    from fastapi.testclient import TestClient
+
+    from notalone.settings import Settings
+    from notalone.web.app import create_app
+
+    made: list[TestClient] = []
+
+    def make() -> TestClient:
+        client = TestClient(create_app(Settings(database_url=database_url, max_message_bytes=4096)))
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        client.app.state.database.dispose()
+
+
 def pytest_sessionfinish(session, exitstatus) -> None:
     if not _created:
         return

@@ -7,14 +7,11 @@ from __future__ import annotations
 import re
 import threading
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from notalone.cases.models import Report
 from notalone.cases.service import normalize_code
-from notalone.settings import Settings
-from notalone.web.app import create_app
 
 REPORT = {
     "kind": "child",
@@ -24,20 +21,6 @@ REPORT = {
     "contact": {"phone": "0900000000"},
 }
 CODE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$")
-
-
-@pytest.fixture
-def apps(database_url: str):
-    made: list[TestClient] = []
-
-    def make() -> TestClient:
-        client = TestClient(create_app(Settings(database_url=database_url, max_message_bytes=4096)))
-        made.append(client)
-        return client
-
-    yield make
-    for client in made:
-        client.app.state.database.dispose()
 
 
 def _count(client: TestClient, model=Report) -> int:

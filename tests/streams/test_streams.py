@@ -28,21 +28,6 @@ SENDERS = ["x", "kid", "x", "x", "x"]
 PEOPLE = [{"id": "x"}, {"id": "kid", "role": "child"}]
 
 
-@pytest.fixture
-def apps(database_url: str):
-    """Apps on one database, as separate processes would open it; closed at the end."""
-    made: list[TestClient] = []
-
-    def make() -> TestClient:
-        client = TestClient(create_app(Settings(database_url=database_url, max_message_bytes=4096)))
-        made.append(client)
-        return client
-
-    yield make
-    for client in made:
-        client.app.state.database.dispose()
-
-
 def _post(client: TestClient, chat: str, i: int, **extra) -> dict:
     body = {"sender": SENDERS[i], "text": SCRIPT[i], "id": f"m{i}", **extra}
     r = client.post(f"/v1/conversations/{chat}/messages", json=body)

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from notalone.db import as_utc
 from notalone.detection.types import Advice, Helpline, Message
 from notalone.taxonomy import Severity
 
@@ -93,6 +94,18 @@ class AttachmentRead(BaseModel):
     size: int
     sha256: str
     received_at: datetime
+
+    @classmethod
+    def of(cls, row: object) -> AttachmentRead:
+        """From an ``Attachment`` row (times as aware UTC)."""
+        return cls(
+            id=row.id,  # type: ignore[attr-defined]
+            filename=row.filename,  # type: ignore[attr-defined]
+            media_type=row.media_type,  # type: ignore[attr-defined]
+            size=row.size,  # type: ignore[attr-defined]
+            sha256=row.sha256,  # type: ignore[attr-defined]
+            received_at=as_utc(row.received_at),  # type: ignore[attr-defined]
+        )
 
 
 class CaseReport(BaseModel):

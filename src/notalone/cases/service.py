@@ -274,18 +274,7 @@ def attach_to_report(
     if row.case is not None:
         record(session, row.case, "reporter", "attachment_added", now, sha256=digest)
     session.flush()
-    return attachment_read(attachment)
-
-
-def attachment_read(a: Attachment) -> AttachmentRead:
-    return AttachmentRead(
-        id=a.id,
-        filename=a.filename,
-        media_type=a.media_type,
-        size=a.size,
-        sha256=a.sha256,
-        received_at=as_utc(a.received_at),
-    )
+    return AttachmentRead.of(attachment)
 
 
 def _by_code(session: Session, code: str, *, lock: bool = False) -> Report:

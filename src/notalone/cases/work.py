@@ -132,17 +132,7 @@ def read_case(*, session: Session, account: Account, case_id: str, now: datetime
                     {"received_at": as_utc(a.received_at).isoformat(), "text": a.text}
                     for a in r.additions
                 ],
-                attachments=[
-                    AttachmentRead(
-                        id=a.id,
-                        filename=a.filename,
-                        media_type=a.media_type,
-                        size=a.size,
-                        sha256=a.sha256,
-                        received_at=as_utc(a.received_at),
-                    )
-                    for a in r.attachments
-                ],
+                attachments=[AttachmentRead.of(a) for a in r.attachments],
             )
             for r in case.reports
         ],
