@@ -6,11 +6,13 @@ embedders can pass their own ``Settings``.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from notalone.alerts.delivery import EmailSender, Sender, WebhookSender
 from notalone.detection.engine import DEFAULT_MAX_BYTES, Engine
 
 
@@ -39,10 +41,45 @@ class Settings(BaseSettings):
     retention_days: int | None = Field(
         30, ge=0, description="delete streamed message text after this many days (0: never)"
     )
+    alerts_worker: bool = Field(True, description="deliver guardian alerts from the service")
+    alert_poll_seconds: float = Field(5.0, gt=0, le=3600, description="between delivery passes")
+    alert_backoff_seconds: float = Field(
+        30.0, gt=0, description="wait before the first retry; doubled for each of 5 retries"
+    )
+    webhook_timeout_seconds: float = Field(10.0, gt=0, le=120)
+    smtp_host: str | None = Field(None, description="SMTP server for email alerts (unset: none)")
+    smtp_port: int = Field(25, ge=1, le=65535)
+    smtp_sender: str = Field("NotAlone <alerts@localhost>", description="From: of alert emails")
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+
+    @property
+    def retention(self) -> timedelta | None:
+        """How long message text is kept (None: for ever)."""
+        return timedelta(days=self.retention_days) if self.retention_days else None
 
 
 def get_settings() -> Settings:
     return Settings()
+
+
+def build_senders(settings: Settings) -> dict[str, Sender]:
+    """The alert channels these settings enable (email only with an SMTP host)."""
+    senders: dict[str, Sender] = {
+        "webhook": WebhookSender(timeout=settings.webhook_timeout_seconds)
+    }
+    if settings.smtp_host:
+        senders["email"] = EmailSender(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            sender=settings.smtp_sender,
+            starttls=settings.smtp_starttls,
+            username=settings.smtp_username,
+            password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+            timeout=settings.webhook_timeout_seconds,
+        )
+    return senders
 
 
 def build_engine(settings: Settings) -> Engine:

@@ -134,6 +134,7 @@ def test_migrations_match_the_models(database_url: str) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
+    import notalone.alerts.models
     import notalone.cases.models
     import notalone.streams.models  # noqa: F401
     from notalone import db

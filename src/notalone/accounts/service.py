@@ -109,7 +109,7 @@ def account_for_token(*, session: Session, token: str, now: datetime) -> Account
     return found[0]
 
 
-SCOPES = ("reports:write",)
+SCOPES = ("reports:write", "alerts:manage")
 
 
 def create_api_key(

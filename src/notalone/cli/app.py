@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from notalone import __version__
-from notalone.cli import check, db, evaluate, keys, rules, scan, serve, train, users
+from notalone.cli import alerts, check, db, evaluate, keys, rules, scan, serve, train, users
 from notalone.errors import NotAloneError
 
 # Typer vendors click; every usage error derives from its ClickException.
@@ -35,6 +35,7 @@ app.add_typer(rules.app, name="rules")
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
 app.add_typer(keys.app, name="keys")
+app.add_typer(alerts.app, name="alerts")
 
 
 def _version(value: bool) -> None:

@@ -9,6 +9,7 @@ from rich.console import Console
 from sqlalchemy import text
 
 from notalone import db as database
+from notalone.alerts import service as alerts
 from notalone.cases import service as cases
 from notalone.errors import InputError
 from notalone.settings import build_engine, get_settings
@@ -42,7 +43,7 @@ def purge(
     ),
     url: str | None = typer.Option(None, "--url", help="Database URL."),
 ) -> None:
-    """Delete message and report text older than the retention period; verdicts stay."""
+    """Delete message, report and alert text older than the retention period; verdicts stay."""
     settings = get_settings()
     keep = days if days is not None else settings.retention_days
     if not keep:
@@ -58,6 +59,8 @@ def purge(
             now=now,
         )
         reports = cases.purge_text(session=session, older_than=timedelta(days=keep), now=now)
+        sent = alerts.purge_text(session=session, older_than=timedelta(days=keep), now=now)
     Console().print(
-        f"purged the text of {messages} messages and {reports} reports older than {keep} days"
+        f"purged the text of {messages} messages, {reports} reports and {sent} alerts "
+        f"older than {keep} days"
     )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -9,20 +12,44 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from notalone import __version__, db
+from notalone.alerts import service as alert_service
+from notalone.alerts.delivery import Dispatcher
 from notalone.cases import service as case_service
 from notalone.cases.evidence import EvidenceStore
-from notalone.settings import Settings, build_engine, get_settings
+from notalone.settings import Settings, build_engine, build_senders, get_settings
 from notalone.streams import service as streams
 from notalone.web import errors
 from notalone.web.limits import BodyLimit
-from notalone.web.routes import analyze, cases, checker, conversations, reports
+from notalone.web.routes import alerts, analyze, cases, checker, conversations, reports
 
 STATIC = Path(__file__).parent / "static"
+
+
+@asynccontextmanager
+async def _deliver_alerts(app: FastAPI) -> AsyncIterator[None]:
+    """While the service runs, deliver guardian alerts (unless ``alerts_worker`` is off)."""
+    settings: Settings = app.state.settings
+    if not settings.alerts_worker:
+        yield
+        return
+    dispatcher = Dispatcher(
+        app.state.sessions,
+        build_senders(settings),
+        backoff=timedelta(seconds=settings.alert_backoff_seconds),
+    )
+    stop = asyncio.Event()
+    task = asyncio.create_task(dispatcher.run(every=settings.alert_poll_seconds, stop=stop))
+    try:
+        yield
+    finally:
+        stop.set()
+        await task
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
+        lifespan=_deliver_alerts,
         title="NotAlone",
         version=__version__,
         description=(
@@ -40,16 +67,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.database = database
     app.state.sessions = db.sessions(database)
     app.state.evidence = EvidenceStore(settings.evidence_dir)
-    if settings.retention_days:
-        keep, now = timedelta(days=settings.retention_days), datetime.now(UTC)
+    if (keep := settings.retention) is not None:
+        now = datetime.now(UTC)
         with app.state.sessions.begin() as session:
             streams.purge_text(session=session, engine=app.state.engine, older_than=keep, now=now)
             case_service.purge_text(session=session, older_than=keep, now=now)
+            alert_service.purge_text(session=session, older_than=keep, now=now)
     errors.install(app)
     app.include_router(analyze.router)
     app.include_router(conversations.router)
     app.include_router(reports.router)
     app.include_router(cases.router)
+    app.include_router(alerts.router)
     app.include_router(checker.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # JSON escaping can double a message's size; leave room for a full moderation batch.

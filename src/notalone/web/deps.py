@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
-from notalone.accounts.models import Account
-from notalone.accounts.service import account_for_token
+from notalone.accounts.models import Account, ApiKey
+from notalone.accounts.service import account_for_token, api_key_for
 from notalone.cases.evidence import EvidenceStore
 from notalone.detection.engine import Engine
 from notalone.errors import Unauthorized
@@ -49,6 +49,21 @@ def get_account(
     return account
 
 
+_API_KEY = APIKeyHeader(
+    name="X-API-Key", auto_error=False, description="a platform's key (notalone keys create)"
+)
+
+
+def get_alerts_key(request: Request, key: Annotated[str | None, Depends(_API_KEY)]) -> ApiKey:
+    """The platform key behind ``X-API-Key`` with the ``alerts:manage`` scope, or 401/403."""
+    if not key:
+        raise Unauthorized("this needs an X-API-Key with the alerts:manage scope")
+    with get_sessions(request).begin() as session:
+        found = api_key_for(session=session, key=key, scope="alerts:manage")
+        session.expunge(found)
+    return found
+
+
 def get_evidence(request: Request) -> EvidenceStore:
     return request.app.state.evidence
 
@@ -56,5 +71,6 @@ def get_evidence(request: Request) -> EvidenceStore:
 EngineDep = Annotated[Engine, Depends(get_engine)]
 EvidenceDep = Annotated[EvidenceStore, Depends(get_evidence)]
 AccountDep = Annotated[Account, Depends(get_account)]
+AlertsKeyDep = Annotated[ApiKey, Depends(get_alerts_key)]
 SessionsDep = Annotated[sessionmaker[Session], Depends(get_sessions)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]

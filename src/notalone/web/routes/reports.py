@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Header, Path, Response, UploadFile
 
 from notalone.accounts.service import api_key_for
+from notalone.alerts import service as alerts
 from notalone.cases import service
 from notalone.cases.schemas import (
     AttachmentRead,
@@ -57,7 +58,8 @@ def create_report(
     """Report what happened: anonymously (a child, a parent), or as a platform with an
     ``X-API-Key`` in the shape of Coop's report API. The report is stored before this
     answers; a child keeps the code to check on it or add information, and gets advice and
-    helplines at once."""
+    helplines at once. A platform report about a child with a guardian subscription queues
+    the guardian's alert in the same transaction."""
     now = datetime.now(UTC)
     with sessions.begin() as session:
         if isinstance(body, PlatformReport):
@@ -73,6 +75,16 @@ def create_report(
                 idempotency_key=idempotency_key,
                 organisation=key.organisation,
             )
+            if created:
+                alerts.raise_alerts(
+                    session=session,
+                    report_id=receipt.id,
+                    data=body,
+                    platform=key.platform,
+                    engine=engine,
+                    now=now,
+                    expires_after=settings.retention,
+                )
         else:
             receipt, created = service.receive_report(
                 session=session,
