@@ -78,6 +78,7 @@ def test_bad_input_stores_nothing(apps) -> None:
         {"text": 5},
         {"text": "zebracorn", "conversation": [{"sender": "a"}]},
         {"text": "zebracorn", "age_band": "seven"},
+        {"text": "zebra\x00corn"},  # PostgreSQL cannot store NUL: refused on both
         {},
     ]
     for body in bad:

@@ -67,6 +67,7 @@ def test_retry_and_bad_input_store_nothing(apps) -> None:
         {"sender": "x", "text": 5},
         {"sender": "x"},
         {"sender": "x", "text": "zebracorn", "surprise": True},
+        {"sender": "x", "text": "zebra\x00corn"},  # PostgreSQL cannot store NUL
     ]
     for body in bad:
         r = client.post("/v1/conversations/c/messages", json=body)

@@ -5,7 +5,9 @@ SQLite (``sqlite:///./var/notalone.db``) is the embedded default and PostgreSQL 
 production database (``postgresql+psycopg://...``). On SQLite every transaction starts with
 ``BEGIN IMMEDIATE``: a read-modify-write (a conversation's state) then holds the write lock
 from its first read, so two writers never both work from the same old state. Engines hide
-statement parameters from SQLAlchemy's logging: they hold children's messages.
+statement parameters from SQLAlchemy's logging: they hold children's messages. Text with a
+NUL character is refused before it reaches either database (PostgreSQL cannot store it, and
+both must behave alike).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from notalone.db.base import Base
-from notalone.errors import ConfigError
+from notalone.errors import ConfigError, InputError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -55,10 +57,25 @@ def connect(url: str) -> Engine:
                 ) from None
         engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         _immediate_transactions(engine)
-        return engine
-    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
-        url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    else:
+        if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+            url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+        engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    event.listen(engine, "before_cursor_execute", _refuse_nul)
+    return engine
+
+
+def _refuse_nul(conn, cursor, statement, parameters, context, executemany) -> None:
+    """A clear 422 for a NUL character in any text about to be stored (JSON columns arrive
+    here serialized, with NUL escaped, and are not affected)."""
+    rows = parameters if executemany else [parameters]
+    for row in rows:
+        values = row.values() if isinstance(row, dict) else row or ()
+        if any(isinstance(v, str) and "\x00" in v for v in values):
+            raise InputError(
+                "the request holds a NUL character (U+0000), which cannot be stored; remove it",
+                fields={"text": "NUL character"},
+            )
 
 
 def sessions(engine: Engine) -> sessionmaker[Session]:
