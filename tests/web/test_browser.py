@@ -24,14 +24,19 @@ KIDNAP = "Anh là công an, em liên quan vụ rửa tiền, tuyệt đối khô
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('db')}/n.db"
+
+
+@pytest.fixture(scope="module")
+def base_url(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     sock.close()
     server = uvicorn.Server(
         uvicorn.Config(
-            create_app(Settings(database_url=f"sqlite:///{tmp_path_factory.mktemp('db')}/n.db")),
+            create_app(Settings(database_url=database, evidence_dir=tmp_path_factory.mktemp("ev"))),
             host="127.0.0.1",
             port=port,
             log_level="warning",
@@ -87,4 +92,44 @@ def test_switch_to_english_and_clean_message(browser, base_url: str) -> None:
     page.wait_for_selector("#verdict")
     assert page.get_attribute("#severity", "data-severity") == "none"
     assert page.locator("#evidence").count() == 0
+    page.close()
+
+
+def test_counsellor_works_a_case_at_the_desk(browser, base_url: str, database: str) -> None:
+    from datetime import UTC, datetime
+
+    from notalone import db
+    from notalone.accounts.service import create_account
+
+    engine = db.connect(database)
+    with db.sessions(engine).begin() as session:
+        create_account(session=session, username="lan", password="a long enough password",
+                       role="counsellor", organisation="111", now=datetime.now(UTC))  # fmt: skip
+    engine.dispose()
+    page = browser.new_page()
+    page.request.post(base_url + "/v1/reports", data={"text": KIDNAP})
+    page.goto(base_url + "/desk")
+    assert page.url.startswith(base_url + "/desk/login")
+    page.fill("#username", "lan")
+    page.fill("#password", "a long enough password")
+    page.click("#sign-in")
+    page.wait_for_selector("#queue")
+    page.click("#queue .case-row a")
+    page.wait_for_selector("#facts")
+    assert KIDNAP in page.inner_text(".report-text")
+    page.click("#take button")
+    page.wait_for_selector("#assigned:has-text('lan')")
+    page.select_option("#to", "triaged")
+    page.click("#apply")
+    page.wait_for_selector("#status:has-text('đã phân loại')")
+    page.select_option("#to", "closed")
+    page.click("#apply")  # closing needs a resolution: refused, explained
+    assert "resolution" in page.inner_text("#error")
+    page.fill("#note-text", "đã gọi lại cho gia đình")
+    page.click("#add-note")
+    page.wait_for_selector("#trail:has-text('đã gọi lại cho gia đình')")
+    page.click("#logout")
+    page.wait_for_selector("#login")
+    page.goto(base_url + "/desk")
+    assert page.url.startswith(base_url + "/desk/login")
     page.close()

@@ -109,6 +109,14 @@ def account_for_token(*, session: Session, token: str, now: datetime) -> Account
     return found[0]
 
 
+def revoke_token(*, session: Session, token: str) -> None:
+    """Sign out: the token stops working at once (unknown tokens are ignored)."""
+    found = session.scalar(select(ApiToken).where(ApiToken.token_sha256 == _digest(token)))
+    if found is not None:
+        session.delete(found)
+        session.flush()
+
+
 SCOPES = ("reports:write", "alerts:manage")
 
 

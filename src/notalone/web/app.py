@@ -20,7 +20,7 @@ from notalone.settings import Settings, build_engine, build_senders, get_setting
 from notalone.streams import service as streams
 from notalone.web import errors
 from notalone.web.limits import BodyLimit
-from notalone.web.routes import alerts, analyze, cases, checker, conversations, reports
+from notalone.web.routes import alerts, analyze, cases, checker, conversations, desk, reports
 
 STATIC = Path(__file__).parent / "static"
 
@@ -80,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(cases.router)
     app.include_router(alerts.router)
     app.include_router(checker.router)
+    app.include_router(desk.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # JSON escaping can double a message's size; leave room for a full moderation batch.
     max_body = settings.max_message_bytes * settings.max_batch * 2 + 64 * 1024

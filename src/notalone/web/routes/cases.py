@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from notalone.accounts.service import issue_token
 from notalone.cases import work
+from notalone.cases.models import Attachment
 from notalone.cases.schemas import (
     AssignmentRequest,
     CaseDetail,
@@ -206,6 +207,11 @@ def attachment(
             store=evidence,
             now=_now(),
         )
+    return evidence_response(meta, data)
+
+
+def evidence_response(meta: Attachment, data: bytes) -> Response:
+    """An evidence file as a download (never rendered by the browser), with its digest."""
     return Response(
         data,
         media_type="application/octet-stream",
