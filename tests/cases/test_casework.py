@@ -335,3 +335,27 @@ def test_evidence_is_kept_by_digest_and_verified(client: TestClient, tmp_path) -
     assert unknown.status_code == 404
     other = client.get(url, headers=_auth(client, "other"))
     assert other.status_code == 404
+
+
+def test_orphaned_evidence_files_are_purged_and_referenced_ones_kept(client, tmp_path) -> None:
+    import os
+    from datetime import timedelta
+
+    from notalone.cases.evidence import EvidenceStore
+    from notalone.cases.service import purge_orphan_evidence
+
+    receipt = client.post("/v1/reports", json=URGENT).json()
+    kept = client.post(f"/v1/reports/{receipt['code']}/attachments",
+                       files={"file": ("a.bin", b"kept evidence")}).json()  # fmt: skip
+    store = EvidenceStore(tmp_path / "ev")
+    orphan = store.put(b"an upload whose transaction failed")
+    fresh = store.put(b"an upload still in flight")
+    day_ago = (datetime.now(UTC) - timedelta(days=2)).timestamp()
+    for digest in (orphan, kept["sha256"]):
+        os.utime(store.path(digest), (day_ago, day_ago))
+    sessions, now = client.app.state.sessions, datetime.now(UTC)
+    with sessions.begin() as session:
+        gone = purge_orphan_evidence(session=session, store=store, older_than=timedelta(days=1),
+                                     now=now)  # fmt: skip
+    assert gone == 1 and not store.path(orphan).exists()
+    assert store.get(kept["sha256"]) == b"kept evidence" and store.path(fresh).exists()

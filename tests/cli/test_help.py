@@ -46,6 +46,7 @@ def test_db_commands(cli, tmp_path: Path) -> None:
     purge = cli("db", "purge", "--days", "7", env=env)
     assert purge.returncode == 0
     assert b"purged the text of 0 messages, 0 reports and 0 alerts" in purge.stdout
+    assert b"0 orphaned evidence files" in purge.stdout
     off = cli("db", "purge", env={**env, "NOTALONE_RETENTION_DAYS": "0"})
     assert off.returncode == 2
     bad = cli("db", "upgrade", "--url", "not a url")

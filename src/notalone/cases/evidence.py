@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from notalone.errors import EvidenceIntegrityError
@@ -42,6 +43,7 @@ class EvidenceStore:
         target = self.path(digest)
         if target.exists():
             self.get(digest)  # already stored: make sure it is still intact
+            os.utime(target)  # and young again, so an orphan purge running now keeps it
             return digest
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
@@ -73,3 +75,25 @@ class EvidenceStore:
                 "alarm was raised"
             )
         return data
+
+    def stored(self) -> Iterator[tuple[str, float]]:
+        """Every stored digest with its file's modification time (Unix seconds)."""
+        if not self.root.is_dir():
+            return
+        for folder in sorted(self.root.iterdir()):
+            if not re.fullmatch(r"[0-9a-f]{2}", folder.name) or not folder.is_dir():
+                continue
+            for file in sorted(folder.iterdir()):
+                if re.fullmatch(r"[0-9a-f]{64}", file.name):
+                    yield file.name, file.stat().st_mtime
+
+    def remove_if_older(self, sha256: str, before: float) -> bool:
+        """Delete a file not touched since ``before`` (an orphan: its upload never committed)."""
+        target = self.path(sha256)
+        try:
+            if target.stat().st_mtime >= before:
+                return False
+            target.unlink()
+        except FileNotFoundError:
+            return False
+        return True

@@ -234,6 +234,20 @@ def purge_text(*, session: Session, older_than: timedelta, now: datetime) -> int
     return len(due)
 
 
+def purge_orphan_evidence(
+    *, session: Session, store: EvidenceStore, older_than: timedelta, now: datetime
+) -> int:
+    """Delete evidence files no attachment refers to (their upload's transaction failed after
+    the file was written) once they are ``older_than`` old; returns how many."""
+    referenced = set(session.scalars(select(Attachment.sha256)))
+    before = (now - older_than).timestamp()
+    return sum(
+        store.remove_if_older(digest, before)
+        for digest, mtime in store.stored()
+        if digest not in referenced and mtime < before
+    )
+
+
 def _without_text(value: object) -> object:
     """``value`` with every evidence ``text`` emptied (the spans and rules stay)."""
     if isinstance(value, dict):

@@ -11,11 +11,13 @@ from sqlalchemy import text
 from notalone import db as database
 from notalone.alerts import service as alerts
 from notalone.cases import service as cases
+from notalone.cases.evidence import EvidenceStore
 from notalone.errors import InputError
 from notalone.settings import build_engine, get_settings
 from notalone.streams import service as streams
 
 app = typer.Typer(help="The database: migrations and retention.", no_args_is_help=True)
+ORPHAN_GRACE = timedelta(days=1)  # an upload still in flight is never taken for an orphan
 
 
 def _url(url: str | None) -> str:
@@ -43,7 +45,8 @@ def purge(
     ),
     url: str | None = typer.Option(None, "--url", help="Database URL."),
 ) -> None:
-    """Delete message, report and alert text older than the retention period; verdicts stay."""
+    """Delete message, report and alert text older than the retention period (verdicts
+    stay), and evidence files whose upload never committed."""
     settings = get_settings()
     keep = days if days is not None else settings.retention_days
     if not keep:
@@ -60,7 +63,13 @@ def purge(
         )
         reports = cases.purge_text(session=session, older_than=timedelta(days=keep), now=now)
         sent = alerts.purge_text(session=session, older_than=timedelta(days=keep), now=now)
+        orphans = cases.purge_orphan_evidence(
+            session=session,
+            store=EvidenceStore(settings.evidence_dir),
+            older_than=ORPHAN_GRACE,
+            now=now,
+        )
     Console().print(
         f"purged the text of {messages} messages, {reports} reports and {sent} alerts "
-        f"older than {keep} days"
+        f"older than {keep} days, and {orphans} orphaned evidence files"
     )
