@@ -10,7 +10,14 @@ import numpy as np
 import pytest
 
 from notalone.detection.classifiers import load_classifiers, view_of_text
-from notalone.training import SHIPPED, TAGGER_TASKS, TASKS, train_all, train_task
+from notalone.training import (
+    PARTICIPANT_TASKS,
+    SHIPPED,
+    TAGGER_TASKS,
+    TASKS,
+    train_all,
+    train_task,
+)
 from notalone.training.fit import Split, TaskData, choose_thresholds, data_digest
 from notalone.training.vectorize import fit_featurizer, matrix, views
 
@@ -94,7 +101,7 @@ def test_thresholds_hold_their_precision() -> None:
 
 
 def test_task_table() -> None:
-    assert set(SHIPPED) <= set(TASKS) | set(TAGGER_TASKS)
+    assert set(SHIPPED) <= set(TASKS) | set(TAGGER_TASKS) | set(PARTICIPANT_TASKS)
     with pytest.raises(KeyError):
         train_all(Path("."), Path("."), tasks=["no-such-task"])
 

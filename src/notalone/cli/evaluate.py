@@ -15,8 +15,9 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from notalone.datasets import NAMES, load_generic
+from notalone.detection.classifiers import load_participant_model
 from notalone.detection.engine import Engine
-from notalone.errors import InputError
+from notalone.errors import ArtifactError, InputError
 from notalone.evaluation.conversations import STREAM_MAX_BYTES, run_predators, run_scenarios
 from notalone.evaluation.report import conversations_markdown, markdown
 from notalone.evaluation.runner import CONFIGS, DatasetResult, Runner
@@ -129,7 +130,7 @@ def _conversations(
     if as_markdown:
         target = output or Path("docs/conversations.md")
         command = "notalone evaluate --conversations " + ("--all" if all_ else names[0])
-        env = _environment(engine)
+        env = _environment(engine, participant=True)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(
             conversations_markdown(
@@ -162,9 +163,16 @@ def _conversations(
             Console().print(table)
 
 
-def _environment(engine: Engine) -> str:
+def _environment(engine: Engine, *, participant: bool = False) -> str:
     """Where and with what the numbers were measured: machine, rules and model versions."""
     models = ", ".join(d.source for d in engine.detectors if d.name.startswith("model."))
+    if participant:
+        try:
+            shipped = load_participant_model()
+            sha = shipped.manifest.npz_sha256[:8]
+            models += f"{', ' if models else ''}{shipped.source} {sha}"
+        except ArtifactError:
+            pass
     return (
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}; rules {engine.ruleset.digest}; models {models or 'none'}."

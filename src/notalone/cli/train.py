@@ -10,7 +10,7 @@ from rich.console import Console
 from notalone.datasets import default_data_dir
 from notalone.detection.classifiers import ARTIFACTS
 from notalone.errors import InputError
-from notalone.training import SHIPPED, TAGGER_TASKS, TASKS, train_all
+from notalone.training import PARTICIPANT_TASKS, SHIPPED, TAGGER_TASKS, TASKS, train_all
 
 
 def train(
@@ -26,7 +26,7 @@ def train(
     seed: int = typer.Option(0, "--seed", help="Seed for folds and solvers."),
 ) -> None:
     """Rebuild the shipped classifiers (same data and seed give the same files)."""
-    known = [*TASKS, *TAGGER_TASKS]
+    known = [*TASKS, *TAGGER_TASKS, *PARTICIPANT_TASKS]
     unknown = sorted(set(tasks or ()) - set(known))
     if unknown:
         raise InputError(f"unknown task(s) {', '.join(unknown)}; known: {', '.join(known)}")

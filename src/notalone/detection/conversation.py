@@ -11,6 +11,14 @@ State per participant is small and bounded: the signals of their last ``window``
 the evidence snippets, the highest verdict per category, the first message of each stage.
 Messages that read as a warning about a trick (a guard cue) are assessed alone and never
 pooled, so a forwarded scam warning does not combine with the next message.
+
+The participant model (``classifiers.participant``) reads everything each participant wrote
+in English, as two running numbers (the sum of per-message scores and the count), and gives
+``ParticipantAssessment.model_score``. When it is confident (its ``medium`` / ``high``
+thresholds, from ``min_messages`` English messages on), the participant's ``grooming`` reaches
+that severity: fusion is the higher of the rules and the model, so the model never lowers
+what the rules found and never reaches ``critical`` on its own. Its evidence is the strongest
+word of the (at most ``MODEL_EVIDENCE``) messages that weighed most.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from notalone.detection.classifiers.participant import ParticipantModel
 from notalone.detection.detector import Signal
 from notalone.detection.engine import Engine, Verdict
 from notalone.detection.types import (
@@ -39,11 +48,19 @@ from notalone.detection.types import (
     StageEntry,
 )
 from notalone.errors import InputError
-from notalone.taxonomy import FLAG_SEVERITY, Severity
+from notalone.taxonomy import FLAG_SEVERITY, SCORE_BANDS, Severity
 
 _Model = TypeVar("_Model", bound=BaseModel)
 DEFAULT_WINDOW = 50  # messages per participant whose cues combine
 STATE_FORMAT = 1
+MODEL_CATEGORY = "grooming"
+MODEL_EVIDENCE = 3  # messages kept as evidence of a participant-model flag
+_MODEL_EXPLANATION = {
+    "vi": "Qua {n} tin nhắn, cách người này viết giống các cuộc trò chuyện dụ dỗ trẻ em đã "
+    "biết (mô hình học máy theo người tham gia, xác suất {p:.2f}).",
+    "en": "Over {n} messages, the way this participant writes resembles known grooming "
+    "conversations (learned participant model, probability {p:.2f}).",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +100,16 @@ class _Peak:
 
 
 @dataclass(slots=True)
+class _ModelState:
+    """The participant model's running state: two numbers, and where it weighed most."""
+
+    total: float = 0.0  # sum of per-message scores
+    messages: int = 0  # English messages read
+    # (message score, evidence) of the messages that weighed most, highest first
+    top: list[tuple[float, MessageEvidence]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class _Participant:
     id: str
     role: str | None
@@ -92,6 +119,7 @@ class _Participant:
     stages: dict[tuple[str, str], tuple[_Entry, Stage, list[Evidence]]] = field(
         default_factory=dict
     )
+    model: _ModelState = field(default_factory=_ModelState)
 
     @property
     def severity(self) -> Severity:
@@ -104,7 +132,8 @@ class Conversation:
     ``participants`` (ids, or ``Participant`` with a role such as ``child``) declares who may
     speak: a message from anyone else is refused with ``InputError`` and changes nothing.
     Without it, every new sender joins. ``alert_at`` is the severity that sets
-    ``first_flag_index``.
+    ``first_flag_index``. ``participant_model``: the shipped participant model (``True``),
+    none (``False``: rules and message models only), or one given.
     """
 
     def __init__(
@@ -116,6 +145,7 @@ class Conversation:
         alert_at: Severity = FLAG_SEVERITY,
         lang: str | None = None,
         locale: str | None = None,
+        participant_model: ParticipantModel | bool = True,
     ) -> None:
         if window < 1:
             raise ValueError("window must be at least 1 message")
@@ -124,6 +154,11 @@ class Conversation:
 
             engine = default_engine()
         self.engine = engine
+        if participant_model is True:
+            from notalone.detection.classifiers import load_participant_model
+
+            participant_model = load_participant_model()
+        self.participant_model: ParticipantModel | None = participant_model or None
         self.window = window
         self.alert_at = alert_at
         self.lang = lang
@@ -184,6 +219,9 @@ class Conversation:
             self._update(person, entry)
         if inspection.assessment.categories and not signals:
             self._keep_alone(person, entry, inspection.assessment)
+        model = self.participant_model
+        if model is not None and inspection.language == model.language and msg.text.strip():
+            self._read(model, person, entry, msg.text)
         if self._first_flag is None and self._severity() >= self.alert_at:
             self._first_flag = index
         return self.assessment()
@@ -200,6 +238,10 @@ class Conversation:
                     e.model_copy(update={"text": ""}) if e.index < before else e
                     for e in peak.evidence
                 ]
+            person.model.top = [
+                (s, e.model_copy(update={"text": ""}) if e.index < before else e)
+                for s, e in person.model.top
+            ]
             for key, (entry, stage, evidence) in list(person.stages.items()):
                 if entry.index < before:
                     blank = [e.model_copy(update={"text": ""}) for e in evidence]
@@ -223,11 +265,20 @@ class Conversation:
             "last_time": self._last_time.isoformat() if self._last_time else None,
             "out_of_order": self._out_of_order,
             "people": [_person_state(p) for p in self._people.values()],
+            "participant_model": self._model_id(),
         }
 
     @classmethod
-    def restore(cls, state: Mapping[str, object], *, engine: Engine | None = None) -> Conversation:
-        """The conversation ``state()`` described, ready for its next ``add``."""
+    def restore(
+        cls,
+        state: Mapping[str, object],
+        *,
+        engine: Engine | None = None,
+        participant_model: ParticipantModel | bool = True,
+    ) -> Conversation:
+        """The conversation ``state()`` described, ready for its next ``add``. The participant
+        model's running scores carry over only to the same model (by digest); under another,
+        they start again from the next message."""
         if state.get("format") != STATE_FORMAT:
             raise InputError(
                 f"conversation state format {state.get('format')!r} is not {STATE_FORMAT}"
@@ -238,6 +289,7 @@ class Conversation:
             alert_at=Severity(state["alert_at"]),
             lang=state["lang"],  # type: ignore[arg-type]
             locale=state["locale"],  # type: ignore[arg-type]
+            participant_model=participant_model,
         )
         conv._declared = bool(state["declared"])
         conv._count = int(state["count"])  # type: ignore[arg-type]
@@ -246,10 +298,18 @@ class Conversation:
         last = state["last_time"]
         conv._last_time = datetime.fromisoformat(last) if isinstance(last, str) else None
         conv._out_of_order = int(state["out_of_order"])  # type: ignore[arg-type]
+        # Running scores are one model's: under another one (retrained), start them afresh.
+        same_model = state.get("participant_model") == conv._model_id()
         for data in state["people"]:  # type: ignore[attr-defined]
             person = _person_from(data, conv.window)
+            if not same_model:
+                person.model = _ModelState()
             conv._people[person.id] = person
         return conv
+
+    def _model_id(self) -> str | None:
+        model = self.participant_model
+        return f"{model.source}:{model.manifest.npz_sha256[:16]}" if model is not None else None
 
     def extend(self, messages: Iterable[Message | Mapping[str, object]]) -> ConversationAssessment:
         result = None
@@ -280,6 +340,49 @@ class Conversation:
                     person.stages[key] = (entry, stage, [])
                 if person.stages[key][0] is entry:
                     person.stages[key][2].append(_plain(s, entry))
+
+    def _read(
+        self, model: ParticipantModel, person: _Participant, entry: _Entry, text: str
+    ) -> None:
+        """One more English message of ``person`` for the participant model."""
+        state = person.model
+        score = model.message_score(text)
+        state.total += score
+        state.messages += 1
+        if score > 0 and (len(state.top) < MODEL_EVIDENCE or score > state.top[-1][0]):
+            span = model.strongest_word(text)
+            if span is not None:
+                start, end = span
+                evidence = MessageEvidence(
+                    start=start,
+                    end=end,
+                    text=text[start:end],
+                    source=model.source,
+                    index=entry.index,
+                    message_id=entry.message_id,
+                )
+                state.top.append((score, evidence))
+                state.top.sort(key=lambda t: (-t[0], t[1].index))
+                del state.top[MODEL_EVIDENCE:]
+        p = model.probability(state.total, state.messages)
+        severity = model.severity(p, state.messages)
+        if severity is Severity.NONE:
+            return
+        peak = person.peaks.get(MODEL_CATEGORY)
+        if peak is not None and peak.verdict.severity >= severity:
+            return
+        lo, hi = SCORE_BANDS[severity]
+        explanation = _MODEL_EXPLANATION["vi" if self._language() == "vi" else "en"]
+        verdict = Verdict(
+            MODEL_CATEGORY,
+            round(lo + (hi - lo) * p, 4),
+            severity,
+            explanation.format(n=state.messages, p=p),
+            (),
+        )
+        shown = sorted((e for _, e in state.top), key=lambda e: (e.index, e.start))
+        kept = peak.evidence if peak is not None else []
+        person.peaks[MODEL_CATEGORY] = _Peak(verdict, [*kept, *shown])
 
     def _keep_alone(self, person: _Participant, entry: _Entry, assessment) -> None:
         """A guarded message's own verdict (it is never pooled)."""
@@ -312,6 +415,7 @@ class Conversation:
         participants = []
         best: dict[str, ConversationCategory] = {}
         stages = []
+        model = self.participant_model
         for person in self._people.values():
             cats = [
                 ConversationCategory(
@@ -337,6 +441,11 @@ class Conversation:
                     severity=person.severity,
                     categories=cats,
                     messages=person.messages,
+                    model_score=(
+                        round(model.probability(person.model.total, person.model.messages), 4)
+                        if model is not None and person.model.messages
+                        else None
+                    ),
                 )
             )
             at_play = {c.id for c in cats}
@@ -501,6 +610,11 @@ def _person_state(p: _Participant) -> dict[str, object]:
             }
             for entry, stage, evidence in p.stages.values()
         ],
+        "model": {
+            "total": p.model.total,
+            "messages": p.model.messages,
+            "top": [[score, e.model_dump(mode="json")] for score, e in p.model.top],
+        },
     }
 
 
@@ -533,6 +647,13 @@ def _person_from(d: Mapping[str, object], window: int) -> _Participant:
         entry = _Entry(int(item["index"]), item["message_id"], (), {})
         evidence = [Evidence.model_validate(e) for e in item["evidence"]]
         person.stages[(stage.category, stage.id)] = (entry, stage, evidence)
+    model = d.get("model")  # absent from states saved before the participant model
+    if isinstance(model, Mapping):
+        person.model = _ModelState(
+            float(model["total"]),
+            int(model["messages"]),
+            [(float(s), MessageEvidence.model_validate(e)) for s, e in model["top"]],
+        )
     return person
 
 

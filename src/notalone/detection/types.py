@@ -111,6 +111,13 @@ class ParticipantAssessment(_Frozen):
     severity: Severity = Field(description="the highest any window of their messages reached")
     categories: list[ConversationCategory]
     messages: int
+    model_score: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="the participant model's probability that everything this participant "
+        "wrote so far reads like a predator's (English only; null when it has read nothing)",
+    )
 
 
 class StageEntry(_Frozen):

@@ -16,8 +16,16 @@ Two reports, kept apart because they measure different things:
   flagged and how much of their stream was read first. The cleaned release stores each side
   in its own file (turn order lost), so a stream is read alone, never interleaved.
 
-The engine is the rules (and shipped models) only: nothing here is trained, so no fold or
-grouping is needed and no text of these sets was ever seen in training.
+Two configurations are scored on the same participants. *rules*: the engine (rules and the
+shipped message models) alone; nothing of it was trained on these sets. *rules + participant
+model*: the same, fused with the participant model (``classifiers.participant``) the way
+``Conversation`` fuses it (the higher of the two severities). That model IS trained on these
+sets, so it is scored by grouped 5-fold cross-validation: each fold's model is trained (and
+its thresholds chosen, on inner folds) without the fold's predators, without their decoys,
+without the fold's NPS sessions and DailyDialog dialogues, and never on DailyDialog's dev
+split; the code refuses to score a fold whose model saw one of its test streams. A few test
+streams per fold are replayed through a real ``Conversation`` carrying the fold model, and
+their verdict must equal the fused one computed here.
 """
 
 from __future__ import annotations
@@ -30,11 +38,15 @@ from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
-from notalone.datasets import load
+import numpy as np
+
+from notalone.datasets import assert_disjoint, leak_key, load
+from notalone.detection.classifiers.participant import ParticipantModel
 from notalone.detection.conversation import Conversation
 from notalone.detection.engine import Engine
 from notalone.errors import DatasetError
 from notalone.taxonomy import FLAG_SEVERITY, Severity
+from notalone.training.participants import Stream, fit_model, fold_of, hash_streams, streams
 
 Progress = Callable[[str], None]
 STREAM_MAX_BYTES = 1 << 20  # a chat line of a research set is read whole, however long
@@ -178,18 +190,41 @@ class Participant:
     messages: int
     severity: Severity
     first_flag_index: int | None
+    id: str = ""
+    first_high_index: int | None = None  # streams only: first message at >= high
+
+
+RULES, FUSED, MODEL = "rules", "rules+participant_model", "participant_model"
+TITLES = {
+    RULES: "rules only",
+    FUSED: "rules + participant model (5-fold CV)",
+    MODEL: "participant model alone (5-fold CV)",
+}
 
 
 @dataclass(slots=True)
 class PredatorReport:
-    participants: list[Participant]
+    participants: list[Participant]  # the rules-only configuration
     messages_per_second: float
     alert_at: Severity = FLAG_SEVERITY
     notes: list[str] = field(default_factory=list)
+    # Other configurations over the same participants (``FUSED``, ``MODEL``).
+    configurations: dict[str, list[Participant]] = field(default_factory=dict)
+    model_messages_per_second: float | None = None  # Conversation.add with the model
 
-    def identification(self, negatives: Sequence[str], at: Severity) -> dict[str, float | int]:
-        pos = [p for p in self.participants if p.source == "predator"]
-        neg = [p for p in self.participants if p.source in negatives]
+    def people(self, config: str = RULES) -> list[Participant]:
+        return self.participants if config == RULES else self.configurations[config]
+
+    @property
+    def shipped(self) -> str:
+        return FUSED if FUSED in self.configurations else RULES
+
+    def identification(
+        self, negatives: Sequence[str], at: Severity, config: str = RULES
+    ) -> dict[str, float | int]:
+        people = self.people(config)
+        pos = [p for p in people if p.source == "predator"]
+        neg = [p for p in people if p.source in negatives]
         tp = sum(p.severity >= at for p in pos)
         fp = sum(p.severity >= at for p in neg)
         fn = len(pos) - tp
@@ -212,13 +247,10 @@ class PredatorReport:
             "f0_5": f(0.5),
         }
 
-    def early_warning(self) -> dict[str, object]:
-        flagged = [
-            p
-            for p in self.participants
-            if p.source == "predator" and p.first_flag_index is not None
-        ]
-        predators = sum(p.source == "predator" for p in self.participants)
+    def early_warning(self, config: str = RULES) -> dict[str, object]:
+        people = self.people(config)
+        flagged = [p for p in people if p.source == "predator" and p.first_flag_index is not None]
+        predators = sum(p.source == "predator" for p in people)
         reads = [p.first_flag_index + 1 for p in flagged if p.first_flag_index is not None]
         share = [
             (p.first_flag_index + 1) / p.messages for p in flagged if p.first_flag_index is not None
@@ -237,18 +269,34 @@ class PredatorReport:
             "vs_decoys": ["decoy"],
             "vs_all": ["decoy", *ordinary],
         }
+
+        def scored(config: str) -> dict[str, object]:
+            return {
+                "identification": {
+                    f"{name}@{level.value}": self.identification(negatives, level, config)
+                    for name, negatives in views.items()
+                    for level in (self.alert_at, Severity.HIGH)
+                },
+                "early_warning": self.early_warning(config),
+            }
+
+        shipped = self.shipped
+        protocol = (
+            "predator identification over participants; participant model by grouped 5-fold "
+            "cross-validation (predator with decoys, NPS session, dialogue)"
+            if shipped == FUSED
+            else "predator identification over participants (rules only, nothing trained)"
+        )
         return {
             "dataset": "perverted-justice",
-            "protocol": "predator identification over participants (rules only, nothing trained)",
+            "protocol": protocol,
+            "configuration": shipped,
             "alert_at": self.alert_at.value,
-            "metrics": self.identification(ordinary, self.alert_at),
-            "identification": {
-                f"{name}@{level.value}": self.identification(negatives, level)
-                for name, negatives in views.items()
-                for level in (self.alert_at, Severity.HIGH)
-            },
-            "early_warning": self.early_warning(),
+            "metrics": self.identification(ordinary, self.alert_at, shipped),
+            **scored(shipped),
+            "configurations": {c: scored(c) for c in (RULES, *self.configurations)},
             "messages_per_second": self.messages_per_second,
+            "model_messages_per_second": self.model_messages_per_second,
             "notes": self.notes,
         }
 
@@ -262,6 +310,19 @@ def run_predators(
     engine: Engine | None = None,
     alert_at: Severity = FLAG_SEVERITY,
     progress: Progress | None = None,
+    participant_model: bool = True,
+    seed: int = 0,
+) -> PredatorReport:
+    """Replay every participant; with ``participant_model``, also cross-validate the
+    participant model and score the fused configuration."""
+    report = _run_rules(data_dir, engine, alert_at, progress)
+    if participant_model:
+        _cross_validate(report, data_dir, engine, alert_at, progress, seed)
+    return report
+
+
+def _run_rules(
+    data_dir: Path | None, engine: Engine | None, alert_at: Severity, progress: Progress | None
 ) -> PredatorReport:
     say = progress or (lambda _msg: None)
     engine = engine or Engine(max_bytes=STREAM_MAX_BYTES)
@@ -269,14 +330,15 @@ def run_predators(
     people: list[Participant] = []
     read = 0
     spent = 0.0
-    streams = pj.split("all")
-    for k, example in enumerate(streams, start=1):
+    pj_streams = pj.split("all")
+    for k, example in enumerate(pj_streams, start=1):
         if k % 50 == 0:
-            say(f"perverted-justice: {k}/{len(streams)} streams")
+            say(f"perverted-justice: {k}/{len(pj_streams)} streams")
         person, n, dt = _replay(engine, example.label, example.messages, alert_at)
+        person.id = example.id or ""
         people.append(person)
         read, spent = read + n, spent + dt
-    notes = [f"{len(streams)} Perverted-Justice streams (predators and decoys)"]
+    notes = [f"{len(pj_streams)} Perverted-Justice streams (predators and decoys)"]
     for name, split in (("nps-chat", "sessions"), ("dailydialog", "all")):
         try:
             ds = load(name, data_dir)
@@ -286,7 +348,7 @@ def run_predators(
         say(f"{name}: ordinary conversations")
         for example in ds.split(split):
             speakers = sorted({s for s, _ in example.messages})
-            conv = Conversation(engine=engine, lang="en")
+            conv = Conversation(engine=engine, lang="en", participant_model=False)
             start = time.perf_counter()
             for sender, text in example.messages:
                 conv.add({"sender": sender, "text": text})
@@ -298,7 +360,8 @@ def run_predators(
             for s in speakers:
                 p = by_id[s]
                 flag = first if p.severity >= alert_at else None
-                people.append(Participant(name, p.messages, p.severity, flag))
+                sid = f"{name}:{example.id}:{s}"
+                people.append(Participant(name, p.messages, p.severity, flag, sid))
         notes.append(f"{name}: {len(ds.split(split))} conversations")
     return PredatorReport(people, read / spent if spent else 0.0, alert_at, notes)
 
@@ -308,16 +371,180 @@ def _replay(
 ) -> tuple[Participant, int, float]:
     """One stream as one participant's messages; stops once it reached ``high`` (severity
     only grows, so the rest cannot change whether and when it was flagged)."""
-    conv = Conversation(engine=engine, lang="en", alert_at=alert_at)
+    conv = Conversation(engine=engine, lang="en", alert_at=alert_at, participant_model=False)
     start = time.perf_counter()
     n = 0
     result = None
+    first_high = None
     for _, text in messages:
         result = conv.add({"sender": role, "text": text})
         n += 1
+        if result.severity >= Severity.HIGH and first_high is None:
+            first_high = n - 1
         if result.severity >= max(Severity.HIGH, alert_at):
             break
     elapsed = time.perf_counter() - start
     severity = result.severity if result else Severity.NONE
     first = result.first_flag_index if result else None
-    return Participant(role, len(messages), severity, first), n, elapsed
+    person = Participant(role, len(messages), severity, first, first_high_index=first_high)
+    return person, n, elapsed
+
+
+# -- the participant model, cross-validated ------------------------------------------------
+
+SPOT_CHECKS = ("predator", "predator", "decoy", "nps-chat")  # streams per fold replayed whole
+
+
+@dataclass(slots=True)
+class _ModelTrace:
+    severity: Severity
+    first_medium: int | None
+    first_high: int | None
+
+
+def _cross_validate(
+    report: PredatorReport,
+    data_dir: Path | None,
+    engine: Engine | None,
+    alert_at: Severity,
+    progress: Progress | None,
+    seed: int,
+) -> None:
+    say = progress or (lambda _msg: None)
+    engine = engine or Engine(max_bytes=STREAM_MAX_BYTES)
+    items, _ = streams(data_dir, dailydialog_split="all", missing_ok=True)
+    rules = {p.id: p for p in report.participants}
+    if set(rules) != {s.id for s in items}:
+        raise DatasetError("the participant streams do not match the replayed participants")
+    say(f"participant model: hashing {sum(len(s.messages) for s in items):,} messages")
+    h = hash_streams(items, _config())
+    fold = fold_of(items, seed=seed)
+    # DailyDialog's dev split is evaluated, never trained on.
+    trainable = np.array([not s.id.startswith("dailydialog:dev:") for s in items])
+    traces: dict[str, _ModelTrace] = {}
+    checked: list[tuple[int, float]] = []
+    for k in range(int(fold.max()) + 1):
+        test = np.nonzero(fold == k)[0]
+        test_texts = {leak_key(items[i].text) for i in test}
+        # A stream identical to a test stream (a repeated short line) leaves training too.
+        train = np.array(
+            [
+                i
+                for i in np.nonzero((fold != k) & trainable)[0]
+                if leak_key(items[i].text) not in test_texts
+            ],
+            dtype=np.int64,
+        )
+        _assert_unseen(items, train, test, f"participant model fold {k + 1}")
+        say(f"participant model: fold {k + 1}, training on {len(train):,} streams")
+        model = fit_model(items, h, train, seed=seed)
+        for i in test:
+            traces[items[i].id] = _trace(model, items[i])
+        checked.append(_spot_check(model, items, test, rules, traces, engine, alert_at))
+    fused, alone = [], []
+    for p in report.participants:
+        t = traces[p.id]
+        fused.append(_fuse(p, t, alert_at))
+        first = t.first_medium if alert_at <= Severity.MEDIUM else t.first_high
+        alone.append(Participant(p.source, p.messages, t.severity, first, p.id, t.first_high))
+    report.configurations = {FUSED: fused, MODEL: alone}
+    n, spent = sum(c[0] for c in checked), sum(c[1] for c in checked)
+    report.model_messages_per_second = n / spent if spent else None
+    report.notes.append(
+        f"participant model: grouped 5-fold CV over {len(items):,} streams, "
+        f"{len(checked) * len(SPOT_CHECKS)} test streams replayed through Conversation to check "
+        "the fusion"
+    )
+
+
+def _config():
+    from notalone.detection.classifiers.participant import HashConfig
+
+    return HashConfig()
+
+
+def _assert_unseen(
+    items: Sequence[Stream], train: np.ndarray, test: np.ndarray, where: str
+) -> None:
+    """Refuse a fold whose training data holds a test stream, its text or its group."""
+    tr, te = [items[i] for i in train], [items[i] for i in test]
+    if {s.id for s in tr} & {s.id for s in te} or {s.group for s in tr} & {s.group for s in te}:
+        raise DatasetError(f"{where}: a test stream's group is in the training data")
+    if any(s.id.startswith("dailydialog:dev:") for s in tr):
+        raise DatasetError(f"{where}: DailyDialog dev is evaluated and must not be trained on")
+    assert_disjoint([s.text for s in tr], [s.text for s in te], where)
+
+
+def _trace(model: ParticipantModel, stream: Stream) -> _ModelTrace:
+    """The model's verdict on a stream, message by message, as ``Conversation`` computes it."""
+    total, n = 0.0, 0
+    first: dict[Severity, int] = {}
+    for index, text in enumerate(stream.messages):
+        if not text.strip():
+            continue
+        total += model.message_score(text)
+        n += 1
+        severity = model.severity(model.probability(total, n), n)
+        if severity >= Severity.MEDIUM:
+            first.setdefault(Severity.MEDIUM, index)
+        if severity >= Severity.HIGH:
+            first.setdefault(Severity.HIGH, index)
+            break
+    top = Severity.HIGH if Severity.HIGH in first else max(first, default=Severity.NONE)
+    return _ModelTrace(top, first.get(Severity.MEDIUM), first.get(Severity.HIGH))
+
+
+def _fuse(p: Participant, t: _ModelTrace, alert_at: Severity) -> Participant:
+    """The higher of the rules' and the model's severity, flagged at whichever came first."""
+    severity = max(p.severity, t.severity)
+    model_first = t.first_medium if alert_at <= Severity.MEDIUM else t.first_high
+    if t.severity < alert_at:
+        model_first = None
+    firsts = [i for i in (p.first_flag_index, model_first) if i is not None]
+    highs = [i for i in (p.first_high_index, t.first_high) if i is not None]
+    return Participant(
+        p.source,
+        p.messages,
+        severity,
+        min(firsts) if firsts else None,
+        p.id,
+        min(highs) if highs else None,
+    )
+
+
+def _spot_check(
+    model: ParticipantModel,
+    items: Sequence[Stream],
+    test: np.ndarray,
+    rules: dict[str, Participant],
+    traces: dict[str, _ModelTrace],
+    engine: Engine,
+    alert_at: Severity,
+) -> tuple[int, float]:
+    """Replay a few test streams through ``Conversation`` with the fold model: the verdict
+    must be the fused one. Returns (messages, seconds) of those replays."""
+    picked, wanted = [], list(SPOT_CHECKS)
+    for i in test:
+        if items[i].source in wanted and len(items[i].messages) <= 3000:
+            wanted.remove(items[i].source)
+            picked.append(items[i])
+    n, spent = 0, 0.0
+    for stream in picked:
+        conv = Conversation(engine=engine, lang="en", alert_at=alert_at, participant_model=model)
+        start = time.perf_counter()
+        for text in stream.messages:
+            result = conv.add({"sender": "p", "text": text})
+        spent += time.perf_counter() - start
+        n += len(stream.messages)
+        fused = _fuse(rules[stream.id], traces[stream.id], alert_at)
+        seen = (min(result.severity, Severity.HIGH), result.first_flag_index)
+        want = (min(fused.severity, Severity.HIGH), fused.first_flag_index)
+        if stream.group.startswith("nps-chat:"):  # replayed in its session: index differs
+            seen, want = (seen[0], None), (want[0], None)
+        if seen != want:
+            raise DatasetError(
+                f"{stream.source} stream: Conversation gave {seen[0].value} at "
+                f"{seen[1]}, the fused evaluation {fused.severity.value} at "
+                f"{fused.first_flag_index}"
+            )
+    return n, spent

@@ -20,6 +20,8 @@ from notalone.datasets.base import leak_key
 from notalone.datasets.leakage import held_out
 from notalone.detection.classifiers.model import Classifier, Manifest
 from notalone.training.fit import Hyper, Split, TaskData, fit_task
+from notalone.training.participants import TASK as PARTICIPANT_TASK
+from notalone.training.participants import train_participants
 from notalone.training.tagger import TASK as TAGGER_TASK
 from notalone.training.tagger import train_tagger
 
@@ -79,9 +81,11 @@ def _vi_scam(data_dir: Path) -> TaskData:
 TASKS: dict[str, Callable[[Path], TaskData]] = {"vihsd": _vihsd, "vi_scam": _vi_scam}
 #: Span taggers (``artifacts/taggers/``), trained by their own recipe.
 TAGGER_TASKS: dict[str, Callable[..., Manifest]] = {TAGGER_TASK: train_tagger}
+#: Conversation participant models (``artifacts/participants/``), trained on whole streams.
+PARTICIPANT_TASKS: dict[str, Callable[..., Manifest]] = {PARTICIPANT_TASK: train_participants}
 #: The tasks whose artifacts ship in the package (``train_all``'s default). ``vi_scam`` trains
 #: (a smoke test of noisy student labels) but does not ship: it fires on hard negatives.
-SHIPPED: tuple[str, ...] = ("vihsd", TAGGER_TASK)
+SHIPPED: tuple[str, ...] = ("vihsd", TAGGER_TASK, PARTICIPANT_TASK)
 
 
 def train_task(
@@ -111,8 +115,8 @@ def train_all(
     progress: Progress | None = None,
 ) -> list[Manifest]:
     """Train the shipped tasks (or ``tasks``) from ``data_dir`` into ``out_dir`` (span
-    taggers into its ``taggers/`` folder)."""
-    known = [*TASKS, *TAGGER_TASKS]
+    taggers into its ``taggers/`` folder, the participant model into ``participants/``)."""
+    known = [*TASKS, *TAGGER_TASKS, *PARTICIPANT_TASKS]
     unknown = set(tasks or ()) - set(known)
     if unknown:
         raise KeyError(f"unknown tasks {sorted(unknown)}; known: {', '.join(known)}")
@@ -121,12 +125,18 @@ def train_all(
         if name in TAGGER_TASKS:
             tagger_dir = out_dir / "taggers"
             manifests.append(TAGGER_TASKS[name](data_dir, tagger_dir, seed=seed, progress=progress))
+        elif name in PARTICIPANT_TASKS:
+            folder = out_dir / "participants"
+            manifests.append(
+                PARTICIPANT_TASKS[name](data_dir, folder, seed=seed, progress=progress)
+            )
         else:
             manifests.append(train_task(name, data_dir, out_dir, seed=seed, progress=progress))
     return manifests
 
 
 __all__ = [
+    "PARTICIPANT_TASKS",
     "SHIPPED",
     "TAGGER_TASKS",
     "TASKS",

@@ -2,8 +2,10 @@
 
 Inference is pure numpy (no scikit-learn): ``features`` turns a message into n-gram columns,
 ``model`` holds a calibrated linear softmax and its manifest, ``detector`` emits signals.
-``tagger`` marks the offending words of a message (evidence). Artifacts live in
-``artifacts/`` (``<task>.npz`` + ``<task>.json``; span taggers in ``artifacts/taggers/``) and
+``tagger`` marks the offending words of a message (evidence). ``participant`` scores everything
+one participant of a conversation wrote (``Conversation`` runs it). Artifacts live in
+``artifacts/`` (``<task>.npz`` + ``<task>.json``; span taggers in ``artifacts/taggers/``, the
+participant model in ``artifacts/participants/``) and
 are rebuilt by ``notalone train`` (``notalone.training``).
 """
 
@@ -16,10 +18,12 @@ from pathlib import Path
 from notalone.detection.classifiers.detector import ClassifierDetector
 from notalone.detection.classifiers.features import FeatureConfig, Featurizer, View, view_of_text
 from notalone.detection.classifiers.model import Classifier, Manifest
+from notalone.detection.classifiers.participant import ParticipantModel
 from notalone.detection.classifiers.tagger import SpanTagger
 
 ARTIFACTS = Path(str(resources.files("notalone.detection.classifiers").joinpath("artifacts")))
 TAGGERS = ARTIFACTS / "taggers"
+PARTICIPANTS = ARTIFACTS / "participants"
 
 
 def load_classifiers(directory: Path | None = None) -> dict[str, Classifier]:
@@ -57,6 +61,19 @@ def _shipped_taggers() -> tuple[tuple[str, SpanTagger], ...]:
     return tuple(load_taggers(TAGGERS).items())
 
 
+def load_participant_model(directory: Path | None = None) -> ParticipantModel:
+    """The participant model in ``directory`` (default: the shipped one); ``ArtifactError``
+    when it is missing or fails its manifest check."""
+    if directory is None:
+        return _shipped_participant_model()
+    return ParticipantModel.load(directory / "participants.json")
+
+
+@cache
+def _shipped_participant_model() -> ParticipantModel:
+    return ParticipantModel.load(PARTICIPANTS / "participants.json")
+
+
 def shipped_detectors() -> list[ClassifierDetector]:
     """A detector per shipped classifier, each with the shipped tagger of its language and
     category (if there is one) for evidence."""
@@ -77,16 +94,19 @@ def load_classifier(task: str, directory: Path | None = None) -> Classifier:
 
 __all__ = [
     "ARTIFACTS",
+    "PARTICIPANTS",
     "TAGGERS",
     "Classifier",
     "ClassifierDetector",
     "FeatureConfig",
     "Featurizer",
     "Manifest",
+    "ParticipantModel",
     "SpanTagger",
     "View",
     "load_classifier",
     "load_classifiers",
+    "load_participant_model",
     "load_taggers",
     "shipped_detectors",
     "view_of_text",
