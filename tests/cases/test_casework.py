@@ -4,7 +4,7 @@ the workflow refuses illegal moves, and every read and change is audited."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -339,7 +339,6 @@ def test_evidence_is_kept_by_digest_and_verified(client: TestClient, tmp_path) -
 
 def test_orphaned_evidence_files_are_purged_and_referenced_ones_kept(client, tmp_path) -> None:
     import os
-    from datetime import timedelta
 
     from notalone.cases.evidence import EvidenceStore
     from notalone.cases.service import purge_orphan_evidence
@@ -359,3 +358,32 @@ def test_orphaned_evidence_files_are_purged_and_referenced_ones_kept(client, tmp
                                      now=now)  # fmt: skip
     assert gone == 1 and not store.path(orphan).exists()
     assert store.get(kept["sha256"]) == b"kept evidence" and store.path(fresh).exists()
+
+
+def test_wrong_passwords_lock_the_account_for_a_while(client: TestClient) -> None:
+    from notalone.accounts.models import Account
+    from notalone.accounts.service import MAX_FAILED_SIGN_INS
+
+    def sign_in(password: str):
+        return client.post("/v1/auth/token", json={"username": "lan", "password": password})
+
+    for _ in range(MAX_FAILED_SIGN_INS - 1):
+        assert sign_in("wrong guess").status_code == 401
+    assert sign_in(PASSWORD).status_code == 200  # a success starts the count again
+    for _ in range(MAX_FAILED_SIGN_INS - 1):
+        assert sign_in("wrong guess").status_code == 401
+    assert sign_in(PASSWORD).status_code == 200
+    for _ in range(MAX_FAILED_SIGN_INS):
+        sign_in("wrong guess")
+    locked = sign_in(PASSWORD)
+    assert (
+        locked.status_code == 401
+        and "too many wrong passwords" in locked.json()["error"]["message"]
+    )
+    desk = client.post("/desk/login", data={"username": "lan", "password": PASSWORD})
+    assert desk.status_code == 401 and "too many wrong passwords" in desk.text
+    assert _auth(client, "chi")  # other accounts are not affected
+    with client.app.state.sessions.begin() as session:  # the lock-out ends
+        account = session.scalar(select(Account).where(Account.username == "lan"))
+        account.locked_until = datetime.now(UTC) - timedelta(seconds=1)
+    assert sign_in(PASSWORD).status_code == 200

@@ -42,7 +42,7 @@ def test_rules_lint_reports_a_broken_pack(cli, tmp_path: Path) -> None:
 def test_db_commands(cli, tmp_path: Path) -> None:
     env = {"NOTALONE_DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'n.db'}"}
     up = cli("db", "upgrade", env=env)
-    assert up.returncode == 0 and b"database at revision 0008" in up.stdout
+    assert up.returncode == 0 and b"database at revision 0009" in up.stdout
     purge = cli("db", "purge", "--days", "7", env=env)
     assert purge.returncode == 0
     assert b"purged the text of 0 messages, 0 reports and 0 alerts" in purge.stdout

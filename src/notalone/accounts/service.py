@@ -2,7 +2,10 @@
 
 Passwords are hashed with argon2id (argon2-cffi's defaults, re-hashed when they change);
 tokens are 256-bit random strings of which only the SHA-256 is stored, so a database leak
-yields no usable token. Every failure to authenticate says the same thing.
+yields no usable token. Every failure to authenticate says the same thing, except a lock-out:
+after ``MAX_FAILED_SIGN_INS`` wrong passwords in a row an account refuses every sign-in for
+``LOCKOUT`` (the caller records failures with ``record_failed_sign_in``, in a transaction of
+its own, because the failed attempt's own transaction is rolled back).
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from notalone.db import as_utc
 from notalone.errors import Conflict, Forbidden, InputError, Unauthorized
 
 TOKEN_LIFETIME = timedelta(hours=12)
+MAX_FAILED_SIGN_INS = 10
+LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD = 12
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 _HASHER = PasswordHasher()
@@ -75,6 +80,11 @@ def issue_token(
 ) -> tuple[str, datetime]:
     """A bearer token for the account, and when it expires."""
     account = session.scalar(select(Account).where(Account.username == username))
+    if account is not None and _locked(account, now):
+        raise Unauthorized(
+            f"too many wrong passwords for this account; try again in {_minutes(LOCKOUT)} "
+            "minutes or ask an admin"
+        )
     try:
         _HASHER.verify(account.password_hash if account else _DUMMY, password)
     except (VerificationError, InvalidHashError):
@@ -83,6 +93,7 @@ def issue_token(
         raise Unauthorized("wrong username or password")
     if _HASHER.check_needs_rehash(account.password_hash):
         account.password_hash = _HASHER.hash(password)
+    account.failed_sign_ins, account.locked_until = 0, None
     token = secrets.token_urlsafe(32)
     expires = now + TOKEN_LIFETIME
     session.add(
@@ -96,6 +107,26 @@ def issue_token(
     )
     session.flush()
     return token, expires
+
+
+def record_failed_sign_in(*, session: Session, username: str, now: datetime) -> None:
+    """Count a wrong password; the ``MAX_FAILED_SIGN_INS``-th in a row locks the account for
+    ``LOCKOUT`` (unknown usernames and attempts during a lock-out count for nothing)."""
+    account = session.scalar(select(Account).where(Account.username == username).with_for_update())
+    if account is None or _locked(account, now):
+        return
+    account.failed_sign_ins += 1
+    if account.failed_sign_ins >= MAX_FAILED_SIGN_INS:
+        account.failed_sign_ins, account.locked_until = 0, now + LOCKOUT
+    session.flush()
+
+
+def _locked(account: Account, now: datetime) -> bool:
+    return account.locked_until is not None and as_utc(account.locked_until) > now
+
+
+def _minutes(span: timedelta) -> int:
+    return int(span.total_seconds() // 60)
 
 
 def account_for_token(*, session: Session, token: str, now: datetime) -> Account:

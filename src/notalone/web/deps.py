@@ -10,7 +10,12 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from sqlalchemy.orm import Session, sessionmaker
 
 from notalone.accounts.models import Account, ApiKey
-from notalone.accounts.service import account_for_token, api_key_for
+from notalone.accounts.service import (
+    account_for_token,
+    api_key_for,
+    issue_token,
+    record_failed_sign_in,
+)
 from notalone.cases.evidence import EvidenceStore
 from notalone.detection.engine import Engine
 from notalone.errors import Unauthorized
@@ -47,6 +52,19 @@ def get_account(
         )
         session.expunge(account)
     return account
+
+
+def sign_in(sessions: sessionmaker[Session], username: str, password: str) -> tuple[str, datetime]:
+    """A token and its expiry, or ``Unauthorized``; a wrong password is counted towards the
+    account's lock-out in a transaction of its own (the failed one is rolled back)."""
+    now = datetime.now(UTC)
+    try:
+        with sessions.begin() as session:
+            return issue_token(session=session, username=username, password=password, now=now)
+    except Unauthorized:
+        with sessions.begin() as session:
+            record_failed_sign_in(session=session, username=username, now=now)
+        raise
 
 
 _API_KEY = APIKeyHeader(

@@ -15,7 +15,6 @@ from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from notalone.accounts.service import issue_token
 from notalone.cases import work
 from notalone.cases.models import Attachment
 from notalone.cases.schemas import (
@@ -27,7 +26,7 @@ from notalone.cases.schemas import (
 )
 from notalone.cases.statistics import DIMENSIONS, K, Statistics, report_statistics
 from notalone.cases.workflow import STATUSES
-from notalone.web.deps import AccountDep, EvidenceDep, SessionsDep
+from notalone.web.deps import AccountDep, EvidenceDep, SessionsDep, sign_in
 
 router = APIRouter()
 CaseId = Annotated[str, Path(min_length=1, max_length=36)]
@@ -55,11 +54,9 @@ class Token(BaseModel):
 
 @router.post("/v1/auth/token", response_model=Token, responses=_ERRORS, tags=["cases"])
 def token(body: TokenRequest, sessions: SessionsDep) -> Token:
-    """A bearer token (12 hours) for a counsellor, supervisor or admin account."""
-    with sessions.begin() as session:
-        value, expires = issue_token(
-            session=session, username=body.username, password=body.password, now=_now()
-        )
+    """A bearer token (12 hours) for a counsellor, supervisor or admin account. Ten wrong
+    passwords in a row lock the account for 15 minutes."""
+    value, expires = sign_in(sessions, body.username, body.password)
     return Token(access_token=value, expires_at=expires)
 
 

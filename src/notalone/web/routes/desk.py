@@ -25,14 +25,13 @@ from notalone.accounts.permissions import Action, allowed
 from notalone.accounts.service import (
     TOKEN_LIFETIME,
     account_for_token,
-    issue_token,
     revoke_token,
 )
 from notalone.cases import work
 from notalone.cases.workflow import RESOLUTIONS, STATUSES, TRANSITIONS
 from notalone.errors import InputError, NotAloneError, Unauthorized
 from notalone.taxonomy import BY_ID
-from notalone.web.deps import EvidenceDep, SessionsDep
+from notalone.web.deps import EvidenceDep, SessionsDep, sign_in
 from notalone.web.routes.cases import evidence_response
 
 router = APIRouter(prefix="/desk", include_in_schema=False)
@@ -127,10 +126,7 @@ def login(
 ) -> Response:
     ui = _ui(ui)
     try:
-        with sessions.begin() as session:
-            token, _ = issue_token(
-                session=session, username=username, password=password, now=_now()
-            )
+        token, _ = sign_in(sessions, username, password)
     except Unauthorized as exc:
         return _page(request, "desk_login.html", ui, 401, error=exc.message, username=username)
     response = RedirectResponse(f"/desk?ui={ui}", status_code=303)
