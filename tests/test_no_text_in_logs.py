@@ -18,7 +18,11 @@ SENTINEL = "SENTINEL-7f3a anh là công an em liên quan rửa tiền không đ�
 
 def test_sentinel_never_logged(caplog: pytest.LogCaptureFixture, engine, tmp_path) -> None:
     caplog.set_level(logging.DEBUG)
-    settings = Settings(max_message_bytes=200, database_url=f"sqlite:///{tmp_path / 'n.db'}")
+    settings = Settings(
+        max_message_bytes=200,
+        database_url=f"sqlite:///{tmp_path / 'n.db'}",
+        webhook_allow_private=True,
+    )
     client = TestClient(create_app(settings))
     engine.analyze(SENTINEL)
     client.post("/v1/analyze", json={"text": SENTINEL})

@@ -47,6 +47,9 @@ class Settings(BaseSettings):
         30.0, gt=0, description="wait before the first retry; doubled for each of 5 retries"
     )
     webhook_timeout_seconds: float = Field(10.0, gt=0, le=120)
+    webhook_allow_private: bool = Field(
+        False, description="deliver webhooks to loopback and private addresses (development)"
+    )
     smtp_host: str | None = Field(None, description="SMTP server for email alerts (unset: none)")
     smtp_port: int = Field(25, ge=1, le=65535)
     smtp_sender: str = Field("NotAlone <alerts@localhost>", description="From: of alert emails")
@@ -67,7 +70,10 @@ def get_settings() -> Settings:
 def build_senders(settings: Settings) -> dict[str, Sender]:
     """The alert channels these settings enable (email only with an SMTP host)."""
     senders: dict[str, Sender] = {
-        "webhook": WebhookSender(timeout=settings.webhook_timeout_seconds)
+        "webhook": WebhookSender(
+            timeout=settings.webhook_timeout_seconds,
+            allow_private=settings.webhook_allow_private,
+        )
     }
     if settings.smtp_host:
         senders["email"] = EmailSender(

@@ -53,7 +53,7 @@ def service(database_url: str, tmp_path):
     def make(**overrides) -> tuple[TestClient, dict[str, str]]:
         settings = Settings(
             database_url=database_url, evidence_dir=tmp_path / "ev", alerts_worker=False,
-            **overrides,
+            webhook_allow_private=True, **overrides,
         )  # fmt: skip
         app = create_app(settings)
         made.append(app)
@@ -307,7 +307,7 @@ def test_retention_purges_alert_content_and_keeps_the_record(
 
 def test_the_service_delivers_in_the_background(database_url, tmp_path, receiver) -> None:
     settings = Settings(database_url=database_url, evidence_dir=tmp_path / "ev",
-                        alert_poll_seconds=0.05)  # fmt: skip
+                        alert_poll_seconds=0.05, webhook_allow_private=True)  # fmt: skip
     app = create_app(settings)
     with app.state.sessions.begin() as session:
         key = create_api_key(
@@ -335,9 +335,41 @@ def test_the_cli_delivers_what_is_due(service, database_url, receiver) -> None:
     client, keys = service()
     _subscribe(client, keys["both"], child_user="kid-1", webhook_url=receiver.url)
     _post(client, keys["both"], _report())
-    env = {"NOTALONE_DATABASE_URL": database_url}
+    env = {"NOTALONE_DATABASE_URL": database_url, "NOTALONE_WEBHOOK_ALLOW_PRIVATE": "true"}
     done = run_cli("alerts", "deliver", env=env)
     assert done.returncode == 0 and b"1 delivered" in done.stdout, done.stderr
     assert len(receiver.requests) == 1
     again = run_cli("alerts", "deliver", env=env)
     assert again.returncode == 0 and b"nothing due" in again.stdout
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.0.0.1:8080/h", "http://localhost/h", "http://[::1]/h", "https://10.1.2.3/h",
+     "http://169.254.169.254/latest/meta-data", "http://api.localhost/h"],
+)  # fmt: skip
+def test_webhooks_to_the_services_own_network_are_refused(database_url, tmp_path, url) -> None:
+    app = create_app(Settings(database_url=database_url, evidence_dir=tmp_path / "ev",
+                              alerts_worker=False))  # fmt: skip
+    with app.state.sessions.begin() as session:
+        key = create_api_key(session=session, platform="p", organisation="111",
+                             scopes=["alerts:manage"], now=datetime.now(UTC))  # fmt: skip
+    try:
+        r = TestClient(app).post("/v1/guardian-subscriptions", headers={"X-API-Key": key},
+                                 json={"child_user": "kid", "webhook_url": url})  # fmt: skip
+        assert r.status_code == 422 and "NOTALONE_WEBHOOK_ALLOW_PRIVATE" in r.text
+    finally:
+        app.state.database.dispose()
+
+
+def test_a_name_that_resolves_to_a_private_address_is_refused_at_delivery(
+    service, receiver
+) -> None:
+    from notalone.alerts.delivery import WebhookSender
+
+    client, keys = service()
+    name = receiver.url.replace("127.0.0.1", "localhost")  # allowed here at subscription
+    _subscribe(client, keys["both"], child_user="kid-1", webhook_url=name)
+    _post(client, keys["both"], _report())
+    strict = Dispatcher(client.app.state.sessions, {"webhook": WebhookSender()})
+    assert strict.run_once() == {"failed": 1} and receiver.requests == []

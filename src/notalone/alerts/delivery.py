@@ -10,17 +10,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import smtplib
+import socket
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
+from urllib.parse import urlsplit
 
 import httpx2
 from sqlalchemy.orm import Session, sessionmaker
 
 from notalone import __version__
 from notalone.alerts import mail, service
-from notalone.alerts.service import Claim
+from notalone.alerts.service import PRIVATE_REFUSED, Claim, is_public
 from notalone.alerts.signing import CONTENT_TYPE, SIGNATURE_HEADER, sign
 
 log = logging.getLogger(__name__)
@@ -39,14 +41,21 @@ class Sender(Protocol):
 class WebhookSender:
     """POSTs the CloudEvent in structured mode with the ``NotAlone-Signature`` header. A 2xx
     is delivered; 408, 429, 5xx and network errors are retried; any other 4xx is final (the
-    receiver refuses it). Redirects are not followed."""
+    receiver refuses it). Redirects are not followed. Unless ``allow_private``, a host that
+    resolves to a loopback, private, link-local or reserved address is refused (a platform's
+    key must not reach the service's own network)."""
 
-    def __init__(self, *, timeout: float = 10.0) -> None:
+    def __init__(self, *, timeout: float = 10.0, allow_private: bool = False) -> None:
         self._client = httpx2.Client(timeout=timeout, follow_redirects=False)
+        self.allow_private = allow_private
 
     def send(self, claim: Claim, now: datetime) -> Outcome:
         if not claim.webhook_url or not claim.webhook_secret:
             return Outcome("the subscription has no webhook", retry=False)
+        if not self.allow_private:
+            refused = _private_target(claim.webhook_url)
+            if refused is not None:
+                return refused
         headers = {
             "Content-Type": CONTENT_TYPE,
             SIGNATURE_HEADER: sign(claim.webhook_secret, claim.body, int(now.timestamp())),
@@ -63,6 +72,18 @@ class WebhookSender:
 
     def close(self) -> None:
         self._client.close()
+
+
+def _private_target(url: str) -> Outcome | None:
+    """Why ``url`` may not be called (its host is not on the public internet), or None."""
+    parts = urlsplit(url)
+    try:
+        found = socket.getaddrinfo(parts.hostname or "", parts.port or 443, type=socket.SOCK_STREAM)
+    except OSError:
+        return Outcome("DNS lookup failed")
+    if not found or any(not is_public(info[4][0]) for info in found):
+        return Outcome(PRIVATE_REFUSED, retry=False)
+    return None
 
 
 class EmailSender:

@@ -10,6 +10,7 @@ severity meets gets one alert per channel.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,6 +37,16 @@ from notalone.taxonomy import Severity
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
 RETRIES = 5  # after the first attempt, each waiting twice as long as the one before
 _RECIPIENT_KEYS = ("recipient", "recipientId", "recipients", "recipientIds")
+PRIVATE_REFUSED = "webhook address is not public (NOTALONE_WEBHOOK_ALLOW_PRIVATE)"
+
+
+def is_public(address: str) -> bool:
+    """Whether an IP address is on the public internet (not loopback, private, link-local,
+    multicast or reserved)."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +72,22 @@ def subscribe(
     engine: Engine,
     now: datetime,
     email_enabled: bool,
+    allow_private: bool = False,
 ) -> SubscriptionCreated:
+    """A new subscription (its webhook's signing secret is in the answer, once). A webhook
+    host written as an IP address, or ``localhost``, must be public unless ``allow_private``
+    (names are resolved and checked again at every delivery)."""
+    if data.webhook_url is not None and not allow_private:
+        host = data.webhook_url.host or ""
+        try:
+            private = host == "localhost" or not is_public(host.strip("[]"))
+        except ValueError:  # a name, not an address
+            private = host.endswith(".localhost")
+        if private:
+            raise InputError(
+                "the webhook's host is not a public address (NOTALONE_WEBHOOK_ALLOW_PRIVATE)",
+                fields={"webhook_url": "not public"},
+            )
     if data.email is not None and not email_enabled:
         raise InputError(
             "email alerts are not configured on this service (NOTALONE_SMTP_HOST)",

@@ -52,6 +52,7 @@ def subscribe(
             engine=engine,
             now=datetime.now(UTC),
             email_enabled=bool(settings.smtp_host),
+            allow_private=settings.webhook_allow_private,
         )
 
 
