@@ -11,8 +11,9 @@ from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.orm import Session, sessionmaker
 
-from notalone.alerts.delivery import EmailSender, Sender, WebhookSender
+from notalone.alerts.delivery import Dispatcher, EmailSender, Sender, WebhookSender
 from notalone.detection.engine import DEFAULT_MAX_BYTES, Engine
 
 
@@ -86,6 +87,15 @@ def build_senders(settings: Settings) -> dict[str, Sender]:
             timeout=settings.webhook_timeout_seconds,
         )
     return senders
+
+
+def build_dispatcher(settings: Settings, sessions: sessionmaker[Session]) -> Dispatcher:
+    """The guardian-alert deliverer these settings describe (channels, back-off)."""
+    return Dispatcher(
+        sessions,
+        build_senders(settings),
+        backoff=timedelta(seconds=settings.alert_backoff_seconds),
+    )
 
 
 def build_engine(settings: Settings) -> Engine:

@@ -93,10 +93,8 @@ def subscribe(
             "email alerts are not configured on this service (NOTALONE_SMTP_HOST)",
             fields={"email": "unavailable"},
         )
-    locale = data.locale or engine.helpline_directory.locale_for(data.language)
-    if locale not in engine.helpline_directory.locales:
-        known = ", ".join(engine.helpline_directory.locales)
-        raise InputError(f"unknown locale; expected one of: {known}", fields={"locale": "unknown"})
+    directory = engine.helpline_directory
+    locale = directory.check(data.locale or directory.locale_for(data.language))
     row = GuardianSubscription(
         id=str(uuid.uuid4()),
         platform=platform,

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from datetime import timedelta
 
 import typer
 from rich.console import Console
 
 from notalone import db as database
 from notalone.alerts.delivery import Dispatcher
-from notalone.settings import build_senders, get_settings
+from notalone.settings import build_dispatcher, get_settings
 
 app = typer.Typer(help="Guardian alerts.", no_args_is_help=True)
 
@@ -27,11 +26,7 @@ def deliver(
     settings = get_settings()
     engine = database.connect(settings.database_url)
     database.upgrade(engine)
-    dispatcher = Dispatcher(
-        database.sessions(engine),
-        build_senders(settings),
-        backoff=timedelta(seconds=settings.alert_backoff_seconds),
-    )
+    dispatcher = build_dispatcher(settings, database.sessions(engine))
     if watch:
         asyncio.run(_watch(dispatcher, settings.alert_poll_seconds))
         return

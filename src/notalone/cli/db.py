@@ -9,12 +9,11 @@ from rich.console import Console
 from sqlalchemy import text
 
 from notalone import db as database
-from notalone.alerts import service as alerts
 from notalone.cases import service as cases
 from notalone.cases.evidence import EvidenceStore
 from notalone.errors import InputError
+from notalone.retention import purge_expired
 from notalone.settings import build_engine, get_settings
-from notalone.streams import service as streams
 
 app = typer.Typer(help="The database: migrations and retention.", no_args_is_help=True)
 ORPHAN_GRACE = timedelta(days=1)  # an upload still in flight is never taken for an orphan
@@ -55,14 +54,12 @@ def purge(
     database.upgrade(engine)
     now = datetime.now(UTC)
     with database.sessions(engine).begin() as session:
-        messages = streams.purge_text(
+        purged = purge_expired(
             session=session,
             engine=build_engine(settings),
             older_than=timedelta(days=keep),
             now=now,
         )
-        reports = cases.purge_text(session=session, older_than=timedelta(days=keep), now=now)
-        sent = alerts.purge_text(session=session, older_than=timedelta(days=keep), now=now)
         orphans = cases.purge_orphan_evidence(
             session=session,
             store=EvidenceStore(settings.evidence_dir),
@@ -70,6 +67,7 @@ def purge(
             now=now,
         )
     Console().print(
-        f"purged the text of {messages} messages, {reports} reports and {sent} alerts "
+        f"purged the text of {purged.messages} messages, {purged.reports} reports and "
+        f"{purged.alerts} alerts "
         f"older than {keep} days, and {orphans} orphaned evidence files"
     )

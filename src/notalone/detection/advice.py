@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from notalone.detection.types import Advice, Helpline
-from notalone.errors import RulePackError
+from notalone.errors import InputError, RulePackError
 from notalone.taxonomy import CATEGORY_IDS
 
 DEFAULT_LOCALE = "intl"
@@ -89,6 +89,15 @@ class HelplineDirectory:
     @property
     def locales(self) -> tuple[str, ...]:
         return tuple(self._locales)
+
+    def check(self, locale: str) -> str:
+        """``locale`` if it has helplines; else ``InputError`` naming the locales there are."""
+        if locale not in self._locales:
+            known = ", ".join(self._locales)
+            raise InputError(
+                f"unknown locale {locale!r}; use one of {known}", fields={"locale": "unknown"}
+            )
+        return locale
 
     def locale_for(self, language: str) -> str:
         return self._by_language.get(language, self.default_locale)

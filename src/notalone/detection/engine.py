@@ -165,11 +165,8 @@ class Engine:
                 f"unsupported language {lang!r}; use one of {', '.join(LANGUAGES)} or omit it",
                 fields={"lang": "unsupported"},
             )
-        if locale is not None and locale not in self.helpline_directory.locales:
-            known = ", ".join(self.helpline_directory.locales)
-            raise InputError(
-                f"unknown locale {locale!r}; use one of {known}", fields={"locale": "unknown"}
-            )
+        if locale is not None:
+            self.helpline_directory.check(locale)
         if not text.strip():
             return Inspection(self._assessment([], lang or "other", locale), (), lang or "other")
         doc = Document.build(text, self.lexicon, lang)

@@ -5,19 +5,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from notalone import __version__, db
-from notalone.alerts import service as alert_service
-from notalone.alerts.delivery import Dispatcher
-from notalone.cases import service as case_service
 from notalone.cases.evidence import EvidenceStore
-from notalone.settings import Settings, build_engine, build_senders, get_settings
-from notalone.streams import service as streams
+from notalone.retention import purge_expired
+from notalone.settings import Settings, build_dispatcher, build_engine, get_settings
 from notalone.web import errors
 from notalone.web.limits import BodyLimit
 from notalone.web.routes import alerts, analyze, cases, checker, conversations, desk, reports
@@ -32,11 +29,7 @@ async def _deliver_alerts(app: FastAPI) -> AsyncIterator[None]:
     if not settings.alerts_worker:
         yield
         return
-    dispatcher = Dispatcher(
-        app.state.sessions,
-        build_senders(settings),
-        backoff=timedelta(seconds=settings.alert_backoff_seconds),
-    )
+    dispatcher = build_dispatcher(settings, app.state.sessions)
     stop = asyncio.Event()
     task = asyncio.create_task(dispatcher.run(every=settings.alert_poll_seconds, stop=stop))
     try:
@@ -70,9 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if (keep := settings.retention) is not None:
         now = datetime.now(UTC)
         with app.state.sessions.begin() as session:
-            streams.purge_text(session=session, engine=app.state.engine, older_than=keep, now=now)
-            case_service.purge_text(session=session, older_than=keep, now=now)
-            alert_service.purge_text(session=session, older_than=keep, now=now)
+            purge_expired(session=session, engine=app.state.engine, older_than=keep, now=now)
     errors.install(app)
     app.include_router(analyze.router)
     app.include_router(conversations.router)

@@ -46,10 +46,13 @@ def get_account(
     """The account behind the bearer token, or 401."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("this needs a bearer token; get one at /v1/auth/token")
-    with get_sessions(request).begin() as session:
-        account = account_for_token(
-            session=session, token=credentials.credentials, now=datetime.now(UTC)
-        )
+    return account_of(get_sessions(request), credentials.credentials)
+
+
+def account_of(sessions: sessionmaker[Session], token: str) -> Account:
+    """The account a token (bearer or desk session) belongs to, detached; or ``Unauthorized``."""
+    with sessions.begin() as session:
+        account = account_for_token(session=session, token=token, now=datetime.now(UTC))
         session.expunge(account)
     return account
 

@@ -4,20 +4,17 @@ English interface (``?ui=en``)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 
 from notalone.detection.types import Assessment
 from notalone.errors import InputError
-from notalone.taxonomy import BY_ID
 from notalone.web.deps import EngineDep
+from notalone.web.pages import interface, render
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
 
 UI = {
     "vi": {
@@ -86,28 +83,13 @@ def segments(text: str, assessment: Assessment) -> list[tuple[str, str | None]]:
     return out
 
 
-def _ui(ui: str | None) -> str:
-    return ui if ui in UI else "vi"
-
-
 def _page(request: Request, ui: str, status: int = 200, **context: object) -> HTMLResponse:
-    return templates.TemplateResponse(
-        request,
-        "checker.html",
-        {
-            "ui": ui,
-            "t": UI[ui],
-            "other_ui": "en" if ui == "vi" else "vi",
-            "labels": BY_ID,
-            **context,
-        },
-        status_code=status,
-    )
+    return render(request, "checker.html", ui, UI, status, **context)
 
 
 @router.get("/", response_class=HTMLResponse)
 def page(request: Request, ui: str | None = None) -> HTMLResponse:
-    return _page(request, _ui(ui), text="", lang="")
+    return _page(request, interface(ui), text="", lang="")
 
 
 @router.post("/", response_class=HTMLResponse)
@@ -118,7 +100,7 @@ def check(
     lang: Annotated[str, Form()] = "",
     ui: Annotated[str, Form()] = "vi",
 ) -> HTMLResponse:
-    ui = _ui(ui)
+    ui = interface(ui)
     try:
         assessment = engine.analyze(text, lang or None)
     except InputError as exc:

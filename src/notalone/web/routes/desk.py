@@ -13,29 +13,22 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.templating import Jinja2Templates
 
 from notalone.accounts.models import Account
 from notalone.accounts.permissions import Action, allowed
-from notalone.accounts.service import (
-    TOKEN_LIFETIME,
-    account_for_token,
-    revoke_token,
-)
+from notalone.accounts.service import TOKEN_LIFETIME, revoke_token
 from notalone.cases import work
 from notalone.cases.workflow import RESOLUTIONS, STATUSES, TRANSITIONS
 from notalone.errors import InputError, NotAloneError, Unauthorized
-from notalone.taxonomy import BY_ID
-from notalone.web.deps import EvidenceDep, SessionsDep, sign_in
+from notalone.web.deps import EvidenceDep, SessionsDep, account_of, sign_in
+from notalone.web.pages import interface, render
 from notalone.web.routes.cases import evidence_response
 
 router = APIRouter(prefix="/desk", include_in_schema=False)
-templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
 COOKIE = "notalone_desk"
 
 UI = {
@@ -70,10 +63,6 @@ UI = {
 }  # fmt: skip
 
 
-def _ui(ui: str | None) -> str:
-    return ui if ui in UI else "vi"
-
-
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -87,12 +76,9 @@ def _signed_in(request: Request, sessions: SessionsDep) -> tuple[Account, str] |
     if not token:
         return None
     try:
-        with sessions.begin() as session:
-            account = account_for_token(session=session, token=token, now=_now())
-            session.expunge(account)
+        return account_of(sessions, token), token
     except Unauthorized:
         return None
-    return account, token
 
 
 def _to_login(ui: str) -> RedirectResponse:
@@ -102,18 +88,19 @@ def _to_login(ui: str) -> RedirectResponse:
 def _page(
     request: Request, name: str, ui: str, status: int = 200, **context: object
 ) -> HTMLResponse:
-    return templates.TemplateResponse(
-        request,
-        name,
-        {"ui": ui, "t": UI[ui], "other_ui": "en" if ui == "vi" else "vi", "labels": BY_ID,
-         **context},
-        status_code=status,
-    )  # fmt: skip
+    return render(request, name, ui, UI, status, **context)
+
+
+def _error_page(
+    request: Request, ui: str, account: Account, token: str, status: int, message: str
+) -> HTMLResponse:
+    return _page(request, "desk_error.html", ui, status, account=account, csrf=_csrf(token),
+                 error=message)  # fmt: skip
 
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, ui: str | None = None) -> HTMLResponse:
-    return _page(request, "desk_login.html", _ui(ui))
+    return _page(request, "desk_login.html", interface(ui))
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -124,7 +111,7 @@ def login(
     password: Annotated[str, Form(max_length=1024)] = "",
     ui: Annotated[str, Form()] = "vi",
 ) -> Response:
-    ui = _ui(ui)
+    ui = interface(ui)
     try:
         token, _ = sign_in(sessions, username, password)
     except Unauthorized as exc:
@@ -145,7 +132,7 @@ def logout(
     if signed is not None and hmac.compare_digest(csrf, _csrf(signed[1])):
         with sessions.begin() as session:
             revoke_token(session=session, token=signed[1])
-    response = _to_login(_ui(ui))
+    response = _to_login(interface(ui))
     response.delete_cookie(COOKIE, path="/desk")
     return response
 
@@ -154,7 +141,7 @@ def logout(
 def queue(
     request: Request, sessions: SessionsDep, ui: str | None = None, status: str | None = None
 ) -> Response:
-    ui = _ui(ui)
+    ui = interface(ui)
     signed = _signed_in(request, sessions)
     if signed is None:
         return _to_login(ui)
@@ -172,7 +159,7 @@ def queue(
 def case_page(
     request: Request, case_id: str, sessions: SessionsDep, ui: str | None = None
 ) -> Response:
-    return _case_page(request, sessions, case_id, _ui(ui))
+    return _case_page(request, sessions, case_id, interface(ui))
 
 
 def _case_page(
@@ -191,8 +178,7 @@ def _case_page(
         with sessions.begin() as session:
             case = work.read_case(session=session, account=account, case_id=case_id, now=_now())
     except NotAloneError as exc:
-        return _page(request, "desk_error.html", ui, exc.http_status, account=account,
-                     csrf=_csrf(token), error=exc.message)  # fmt: skip
+        return _error_page(request, ui, account, token, exc.http_status, exc.message)
     moves = sorted(TRANSITIONS[case.status], key=STATUSES.index)
     if case.status == "closed" and not allowed(account.role, Action.REOPEN_CASE):
         moves = []
@@ -208,14 +194,15 @@ def _case_page(
 def _act(request: Request, sessions: SessionsDep, case_id: str, ui: str, csrf: str, do) -> Response:
     """Run one change for the signed-in account, then back to the case page (303), or the
     page again with the error (its 4xx)."""
-    ui = _ui(ui)
+    ui = interface(ui)
     signed = _signed_in(request, sessions)
     if signed is None:
         return _to_login(ui)
     account, token = signed
     if not hmac.compare_digest(csrf, _csrf(token)):
-        return _page(request, "desk_error.html", ui, 403, account=account, csrf=_csrf(token),
-                     error="the form has expired; reload the page and try again")  # fmt: skip
+        return _error_page(
+            request, ui, account, token, 403, "the form has expired; reload the page and try again"
+        )
     try:
         with sessions.begin() as session:
             do(session, account)
@@ -280,7 +267,7 @@ def attachment(
     ui: str | None = None,
 ) -> Response:
     """An evidence file, verified against its digest first (audited)."""
-    return _read(request, sessions, _ui(ui), lambda session, account: evidence_response(
+    return _read(request, sessions, interface(ui), lambda session, account: evidence_response(
         *work.read_attachment(session=session, account=account, case_id=case_id,
                               attachment_id=attachment_id, store=evidence, now=_now())
     ))  # fmt: skip
@@ -293,7 +280,7 @@ def export(
 ) -> Response:  # fmt: skip
     """The police referral (printable HTML) or the NCMEC XML, redacted (supervisors; audited)."""
     media = "application/xml" if format == "ncmec" else "text/html"
-    return _read(request, sessions, _ui(ui), lambda session, account: Response(
+    return _read(request, sessions, interface(ui), lambda session, account: Response(
         work.export_case(session=session, account=account, case_id=case_id, fmt=format,
                          now=_now()), media_type=media,
     ))  # fmt: skip
@@ -308,5 +295,4 @@ def _read(request: Request, sessions: SessionsDep, ui: str, do) -> Response:
         with sessions.begin() as session:
             return do(session, account)
     except NotAloneError as exc:
-        return _page(request, "desk_error.html", ui, exc.http_status, account=account,
-                     csrf=_csrf(token), error=exc.message)  # fmt: skip
+        return _error_page(request, ui, account, token, exc.http_status, exc.message)
