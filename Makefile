@@ -41,7 +41,7 @@ bench: $(VENV)/.run-installed
 
 # Regenerates docs/benchmarks.md and docs/conversations.md from ../shared/datasets (an hour).
 evaluate: $(VENV)/.run-installed
-	$(BIN)/notalone evaluate --all --markdown --output docs/benchmarks.md
+	$(BIN)/notalone evaluate --all --markdown --seeds 5 --output docs/benchmarks.md
 	$(BIN)/notalone evaluate --conversations --all --markdown --output docs/conversations.md
 
 clean:

@@ -18,7 +18,15 @@ from notalone.training import (
     train_all,
     train_task,
 )
-from notalone.training.fit import Split, TaskData, choose_thresholds, data_digest
+from notalone.training.fit import (
+    C_GRID,
+    Hyper,
+    Split,
+    TaskData,
+    choose_thresholds,
+    data_digest,
+    fit_task,
+)
 from notalone.training.vectorize import fit_featurizer, matrix, views
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "training" / "tiny_vi.csv"
@@ -88,6 +96,14 @@ def _default_config():
     from notalone.detection.classifiers import FeatureConfig
 
     return FeatureConfig()
+
+
+@pytest.mark.parametrize("dev", [True, False], ids=["dev", "out-of-fold"])
+def test_regularization_is_chosen_on_calibration_data(dev: bool) -> None:
+    chosen = fit_task(_task(dev), seed=0).manifest.training["hyperparameters"]
+    assert chosen["c_grid"] == list(C_GRID) and chosen["c"] in C_GRID
+    fixed = fit_task(_task(dev), seed=0, hyper=Hyper(c=0.5)).manifest.training["hyperparameters"]
+    assert fixed["c_grid"] == [0.5] and fixed["c"] == 0.5
 
 
 def test_thresholds_hold_their_precision() -> None:

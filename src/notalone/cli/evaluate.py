@@ -59,6 +59,12 @@ def evaluate(
         "with --conversations).",
     ),
     seed: int = typer.Option(0, "--seed", help="Seed for folds and training."),
+    seeds: int = typer.Option(
+        1,
+        "--seeds",
+        min=1,
+        help="Also retrain each shipped model's recipe with this many seeds (mean ± sd).",
+    ),
     conversations: bool = typer.Option(
         False,
         "--conversations",
@@ -84,7 +90,7 @@ def evaluate(
     output = output or Path("docs/benchmarks.md")
     names = [n for n in NAMES if n not in _NOT_IN_ALL] if all_ else [dataset] if dataset else []
     with _spinner(console) as say:
-        runner = Runner(data_dir, configs=chosen, seed=seed, progress=say)
+        runner = Runner(data_dir, configs=chosen, seed=seed, seeds=seeds, progress=say)
         if file is not None:
             if not positive:
                 raise InputError("--file needs at least one --positive label")
@@ -96,7 +102,10 @@ def evaluate(
         for result in results:
             print(json.dumps(result.to_json(), ensure_ascii=False))
     if as_markdown:
-        command = "notalone evaluate --all --markdown" if all_ else "notalone evaluate"
+        target = "--all" if all_ else dataset or f"--file {file}"
+        command = f"notalone evaluate {target} --markdown"
+        if seeds > 1:
+            command += f" --seeds {seeds}"
         env = _environment(runner.fused_engine)
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(markdown(results, command=command, environment=env), encoding="utf-8")

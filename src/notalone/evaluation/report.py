@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -95,6 +96,15 @@ def _section(result: DatasetResult, marks: list[Published]) -> list[str]:
         dagger = "" if m.verified else " †"
         note = f" ({m.note})" if m.note else ""
         out.append(f"| Published: {m.system}{dagger}{note} | native | {cells} | |")
+    seeded = result.results.get("model")
+    if seeded is not None and len(seeded.seed_scores) > 1:
+        scores = seeded.seed_scores
+        out += [
+            "",
+            f"Seed variation: the shipped model's recipe retrained with seeds 0–"
+            f"{len(scores) - 1} scores `{head}` {statistics.fmean(scores):.4f} ± "
+            f"{statistics.pstdev(scores):.4f} (min {min(scores):.4f}, max {max(scores):.4f}).",
+        ]
     return [*out, ""]
 
 

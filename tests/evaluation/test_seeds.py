@@ -1,0 +1,36 @@
+"""Seed variation of a shipped model's recipe: retrained per seed, disjoint from the test
+split, reported as mean ± sd beside the shipped model's own score."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from notalone.datasets import load
+from notalone.evaluation.report import markdown
+from notalone.evaluation.runner import ConfigResult, DatasetResult, Runner
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "datasets"
+
+
+def test_reseeded_recipe_trains_on_the_shipped_data_with_another_seed() -> None:
+    runner = Runner(FIXTURES, configs=("model",), seeds=3)
+    ds = load("vihsd", FIXTURES)
+    model = runner.models.reseeded(ds, 2)
+    assert model.classifier.manifest.training["seed"] == 2
+    assert not model.shipped
+    test = {e.text for e in ds.split("test")}
+    assert test.isdisjoint(model.training_texts())
+
+
+def test_seed_scores_are_reported() -> None:
+    runner = Runner(FIXTURES, configs=("model",), seeds=3)
+    ds = load("vihsd", FIXTURES)
+    test = ds.split("test")
+    scored = ConfigResult("model", {"macro_f1": 0.5}, "native")
+    runner._seed_variation(ds, test, scored)
+    assert len(scored.seed_scores) == 3 and scored.seed_scores[0] == 0.5
+    assert all(0.0 <= s <= 1.0 for s in scored.seed_scores)
+    result = DatasetResult(ds, "test", {"model": scored}, len(test))
+    assert result.to_json()["configurations"]["model"]["seeds"] == scored.seed_scores
+    text = markdown([result], command="notalone evaluate vihsd --markdown", environment="")
+    assert "Seed variation: the shipped model's recipe retrained with seeds 0–2" in text
