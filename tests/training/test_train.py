@@ -26,6 +26,7 @@ from notalone.training.fit import (
     choose_thresholds,
     data_digest,
     fit_task,
+    fitted_data,
 )
 from notalone.training.vectorize import fit_featurizer, matrix, views
 
@@ -58,7 +59,8 @@ def test_trains_saves_and_loads(tmp_path: Path, dev: bool) -> None:
     manifest = train_task(_task(dev), tmp_path, tmp_path, seed=0)
     assert {p.name for p in tmp_path.iterdir()} == {"tiny.npz", "tiny.json"}
     assert manifest.labels == list(LABELS)
-    assert manifest.training["data_sha256"] == data_digest(_fixture().texts, _fixture().labels)
+    assert manifest.training["data_sha256"] == data_digest(*fitted_data(_task(dev)))
+    assert manifest.training["fitted_on"] == ("train+dev" if dev else "train")
     assert set(manifest.libraries) >= {"numpy", "scikit-learn", "python"}
     assert (
         manifest.thresholds["low"] <= manifest.thresholds["medium"] <= manifest.thresholds["high"]

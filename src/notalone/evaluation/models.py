@@ -33,7 +33,7 @@ from notalone.detection.engine import Engine
 from notalone.errors import DatasetError
 from notalone.taxonomy import FLAG_SEVERITY
 from notalone.training import TASKS
-from notalone.training.fit import Split, TaskData, data_digest, fit_task
+from notalone.training.fit import Split, TaskData, data_digest, fit_task, fitted_data
 from notalone.training.tagger import training_examples as tagger_training_examples
 
 CALIBRATION_SHARE = 0.2  # of each training fold, held out to calibrate and set thresholds
@@ -72,14 +72,15 @@ class ModelConfigs:
         if clf is None or ds.name not in TASKS:
             return None
         data = TASKS[ds.name](self._data_dir())
-        digest = data_digest(data.train.texts, data.train.labels)
+        texts, labels = fitted_data(data)
+        digest = data_digest(texts, labels)
         if digest != clf.manifest.training.get("data_sha256"):
             raise DatasetError(
                 f"{ds.name}: the shipped model was trained on other data than the datasets "
                 "here give (training-data digest differs); rebuild it with `notalone train` "
                 "or point --data-dir at the data it was built from"
             )
-        return EvalModel(clf, tuple(data.train.texts), shipped=True)
+        return EvalModel(clf, tuple(texts), shipped=True)
 
     def fit(
         self,
@@ -144,7 +145,7 @@ class ModelConfigs:
                 text
                 for task, clf in load_classifiers().items()
                 if task in TASKS and clf.manifest.language == language
-                for text in TASKS[task](root).train.texts
+                for text in fitted_data(TASKS[task](root))[0]
             ]
             if any(t.language == language for t in load_taggers().values()):
                 texts.extend(e.text for e in tagger_training_examples(root))

@@ -12,6 +12,8 @@
 4. On the same data: a decision bias on the log-probabilities that maximises the dataset's
    headline metric (macro-F1), and severity thresholds on P(positive) from the precision they
    reach.
+5. With a dev split, the linear models are refitted on train + dev with the chosen C and keep
+   that calibration (ViHSD test macro-F1 +0.009 for 12 % more data).
 
 Everything is seeded; scikit-learn is used here only, never at inference.
 """
@@ -47,6 +49,7 @@ C_GRID = (0.1, 0.3, 1.0)  # regularization of both linear models, chosen on cali
 @dataclass(frozen=True, slots=True)
 class Hyper:
     c: float | None = None  # None: the best of C_GRID on the calibration data
+    refit: bool = True  # with a dev split: refit the linear models on train + dev at the end
     nb_alpha: float = 1.0
     calibration_c: float = 100.0
     min_df: int = 2
@@ -206,11 +209,22 @@ class TaskData:
     notes: str = ""
 
 
+def fitted_data(data: TaskData, hyper: Hyper | None = None) -> tuple[list[str], list[str]]:
+    """Texts and labels the final weights were fitted on (dev too when it is refitted on)."""
+    texts, labels = list(data.train.texts), list(data.train.labels)
+    if data.dev is not None and (hyper or Hyper()).refit:
+        texts += data.dev.texts
+        labels += data.dev.labels
+    return texts, labels
+
+
 @dataclass(slots=True)
 class _Candidate:
     """One regularization's calibrated model and its calibration-data macro-F1."""
 
     c: float
+    a: np.ndarray  # the calibrator: linear-model scores -> class logits
+    k: np.ndarray
     coef: np.ndarray
     intercept: np.ndarray
     logp: np.ndarray
@@ -231,7 +245,7 @@ def _calibrate(
     logp = _log_softmax(scores @ a.T + k)
     bias = tune_bias(logp, y)
     score = macro_f1(y, (logp + bias).argmax(1), n_classes)
-    return _Candidate(c, w @ a.T, b @ a.T + k, logp, bias, score)
+    return _Candidate(c, a, k, w @ a.T, b @ a.T + k, logp, bias, score)
 
 
 def fit_task(
@@ -275,6 +289,11 @@ def fit_task(
             best = candidate
     assert best is not None
     coef, intercept, logp, bias = best.coef, best.intercept, best.logp, best.bias
+    if data.dev is not None and hyper.refit:
+        say(f"{data.task}: refitting on train + dev with C={best.c}")
+        all_x = sp.vstack([x, cal_x], format="csr")
+        w, b = _linear_models(all_x, np.concatenate([y, cal_y]), n_classes, best.c, hyper, seed)
+        coef, intercept = w @ best.a.T, b @ best.a.T + best.k
     positive = np.array([label in data.positive for label in labels])
     p_pos = np.exp(logp)[:, positive].sum(axis=1)
     thresholds = choose_thresholds(p_pos, positive[cal_y])
@@ -293,7 +312,8 @@ def fit_task(
             **data.sources,
             "n_train": len(y),
             "label_counts": {label: int((y == i).sum()) for i, label in enumerate(labels)},
-            "data_sha256": data_digest(data.train.texts, data.train.labels),
+            "data_sha256": data_digest(*fitted_data(data, hyper)),
+            "fitted_on": "train+dev" if data.dev is not None and hyper.refit else "train",
             "calibrated_on": calibrated_on,
             "seed": seed,
             "hyperparameters": {
@@ -302,6 +322,7 @@ def fit_task(
                 "nb_alpha": hyper.nb_alpha,
                 "calibration_c": hyper.calibration_c,
                 "min_df": hyper.min_df,
+                "refit": hyper.refit,
                 "precision_targets": PRECISION_TARGETS,
             },
             "n_features": featurizer.size,
