@@ -16,6 +16,7 @@ from sqlalchemy import select
 from notalone.accounts.service import create_api_key
 from notalone.alerts.delivery import Dispatcher
 from notalone.alerts.models import AlertDelivery
+from notalone.alerts.service import Claim
 from notalone.alerts.signing import EVENT_TYPE, SIGNATURE_HEADER, verify
 from notalone.settings import Settings, build_senders
 from notalone.web.app import create_app
@@ -373,3 +374,31 @@ def test_a_name_that_resolves_to_a_private_address_is_refused_at_delivery(
     _post(client, keys["both"], _report())
     strict = Dispatcher(client.app.state.sessions, {"webhook": WebhookSender()})
     assert strict.run_once() == {"failed": 1} and receiver.requests == []
+
+
+def test_delivery_connects_to_the_address_it_checked(monkeypatch) -> None:
+    """DNS rebinding: the name is resolved once, checked, and that address is dialled (a
+    second lookup could answer 127.0.0.1)."""
+    import socket
+
+    from notalone.alerts.delivery import WebhookSender
+
+    lookups: list[str] = []
+    dialled: list[tuple[str, int]] = []
+    answers = iter(["93.184.216.34", "127.0.0.1"])  # public first, then the service's own
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        lookups.append(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), port))]
+
+    def create_connection(address, *args, **kwargs):
+        dialled.append(address)
+        raise OSError("no network in tests")
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(socket, "create_connection", create_connection)
+    claim = Claim(id="a", channel="webhook", body=b"{}", attempt=0, language="en",
+                  webhook_url="http://hooks.example/h", webhook_secret="s", email=None)  # fmt: skip
+    outcome = WebhookSender().send(claim, datetime.now(UTC))
+    assert outcome.retry and outcome.error == "ConnectError"
+    assert lookups == ["hooks.example"] and dialled == [("93.184.216.34", 80)]

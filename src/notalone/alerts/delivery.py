@@ -12,12 +12,12 @@ import logging
 import smtplib
 import socket
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
-from urllib.parse import urlsplit
 
-import httpx2
+import httpcore2
 from sqlalchemy.orm import Session, sessionmaker
 
 from notalone import __version__
@@ -43,47 +43,84 @@ class WebhookSender:
     is delivered; 408, 429, 5xx and network errors are retried; any other 4xx is final (the
     receiver refuses it). Redirects are not followed. Unless ``allow_private``, a host that
     resolves to a loopback, private, link-local or reserved address is refused (a platform's
-    key must not reach the service's own network)."""
+    key must not reach the service's own network), and the connection goes to the very address
+    that was checked, so a name that resolves again to another address (DNS rebinding) cannot
+    slip past the check."""
 
     def __init__(self, *, timeout: float = 10.0, allow_private: bool = False) -> None:
-        self._client = httpx2.Client(timeout=timeout, follow_redirects=False)
-        self.allow_private = allow_private
+        backend = httpcore2.SyncBackend() if allow_private else _PublicOnly()
+        self._pool = httpcore2.ConnectionPool(network_backend=backend)
+        self._timeouts = {"connect": timeout, "read": timeout, "write": timeout, "pool": timeout}
 
     def send(self, claim: Claim, now: datetime) -> Outcome:
         if not claim.webhook_url or not claim.webhook_secret:
             return Outcome("the subscription has no webhook", retry=False)
-        if not self.allow_private:
-            refused = _private_target(claim.webhook_url)
-            if refused is not None:
-                return refused
         headers = {
             "Content-Type": CONTENT_TYPE,
             SIGNATURE_HEADER: sign(claim.webhook_secret, claim.body, int(now.timestamp())),
             "User-Agent": f"notalone/{__version__}",
         }
         try:
-            response = self._client.post(claim.webhook_url, content=claim.body, headers=headers)
-        except httpx2.HTTPError as exc:
+            response = self._pool.request(
+                "POST",
+                claim.webhook_url,
+                headers=headers,
+                content=claim.body,
+                extensions={"timeout": self._timeouts},
+            )
+        except _PrivateAddress:
+            return Outcome(PRIVATE_REFUSED, retry=False)
+        except _HTTP_ERRORS as exc:
             return Outcome(type(exc).__name__)
-        if response.is_success:
+        status = response.status
+        if 200 <= status < 300:
             return Outcome()
-        status = response.status_code
         return Outcome(f"HTTP {status}", retry=status >= 500 or status in (408, 429))
 
     def close(self) -> None:
-        self._client.close()
+        self._pool.close()
 
 
-def _private_target(url: str) -> Outcome | None:
-    """Why ``url`` may not be called (its host is not on the public internet), or None."""
-    parts = urlsplit(url)
-    try:
-        found = socket.getaddrinfo(parts.hostname or "", parts.port or 443, type=socket.SOCK_STREAM)
-    except OSError:
-        return Outcome("DNS lookup failed")
-    if not found or any(not is_public(info[4][0]) for info in found):
-        return Outcome(PRIVATE_REFUSED, retry=False)
-    return None
+class _PrivateAddress(httpcore2.ConnectError):
+    """The webhook's host resolves to an address off the public internet."""
+
+
+_HTTP_ERRORS = (
+    httpcore2.NetworkError,
+    httpcore2.TimeoutException,
+    httpcore2.ProtocolError,
+    httpcore2.UnsupportedProtocol,
+    httpcore2.ConnectionNotAvailable,
+)
+
+
+class _PublicOnly(httpcore2.SyncBackend):
+    """Resolves the host once, refuses it unless every address is public, then connects to
+    those addresses themselves (TLS still verifies the certificate against the host name)."""
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore2.SOCKET_OPTION] | None = None,
+    ) -> httpcore2.NetworkStream:
+        try:
+            found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except OSError as exc:
+            raise httpcore2.ConnectError("DNS lookup failed") from exc
+        addresses = list(dict.fromkeys(str(info[4][0]) for info in found))
+        if not addresses or not all(is_public(a) for a in addresses):
+            raise _PrivateAddress(PRIVATE_REFUSED)
+        failure: Exception | None = None
+        for address in addresses:
+            try:
+                return super().connect_tcp(address, port, timeout, local_address, socket_options)
+            except (httpcore2.ConnectError, httpcore2.ConnectTimeout) as exc:
+                failure = exc
+        assert failure is not None
+        raise failure
 
 
 class EmailSender:
