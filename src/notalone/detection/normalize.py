@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate
 
 # Default-ignorable code points used to defeat keyword filters (DOMAIN.md §8.5).
@@ -175,6 +176,17 @@ def _fix_tones(text: str) -> str:
     )
 
 
+@lru_cache(maxsize=8192)
+def _piece(cluster: str) -> str:
+    """What one character and its combining marks become (memoized: clusters repeat)."""
+    kept = "".join(c for c in cluster if c not in _IGNORABLE)
+    if not kept:
+        return ""
+    piece = unicodedata.normalize("NFKC", kept)
+    piece = "".join(_CONFUSABLES.get(c, c) for c in piece.lower() if c not in _IGNORABLE)
+    return unicodedata.normalize("NFC", piece)
+
+
 def _clean_slow(text: str) -> Cleaned:
     out: list[str] = []
     starts: list[int] = []
@@ -184,15 +196,11 @@ def _clean_slow(text: str) -> Cleaned:
         j = i + 1
         while j < n and (unicodedata.combining(text[j]) or text[j] in _IGNORABLE):
             j += 1
-        cluster = "".join(c for c in text[i:j] if c not in _IGNORABLE)
-        if cluster:
-            piece = unicodedata.normalize("NFKC", cluster)
-            piece = "".join(_CONFUSABLES.get(c, c) for c in piece.lower() if c not in _IGNORABLE)
-            piece = unicodedata.normalize("NFC", piece)
-            for ch in piece:
-                out.append(ch)
-                starts.append(i)
-                ends.append(j)
+        piece = _piece(text[i:j])
+        if piece:
+            out.append(piece)
+            starts.extend([i] * len(piece))
+            ends.extend([j] * len(piece))
         i = j
     cleaned = "".join(out)
     fixed = _fix_tones(cleaned)
