@@ -101,8 +101,8 @@ def _section(result: DatasetResult, marks: list[Published]) -> list[str]:
         scores = seeded.seed_scores
         out += [
             "",
-            f"Seed variation: the shipped model's recipe retrained with seeds 0–"
-            f"{len(scores) - 1} scores `{head}` {statistics.fmean(scores):.4f} ± "
+            f"Seed variation: the shipped model's recipe trained with {len(scores)} seeds (the "
+            f"shipped one included) scores `{head}` {statistics.fmean(scores):.4f} ± "
             f"{statistics.pstdev(scores):.4f} (min {min(scores):.4f}, max {max(scores):.4f}).",
         ]
     return [*out, ""]
