@@ -33,7 +33,14 @@ from notalone.detection.engine import Engine
 from notalone.errors import DatasetError
 from notalone.taxonomy import FLAG_SEVERITY
 from notalone.training import TASKS
-from notalone.training.fit import Split, TaskData, data_digest, fit_task, fitted_data
+from notalone.training.fit import (
+    Split,
+    TaskData,
+    data_digest,
+    fit_task,
+    fitted_data,
+    seen_texts,
+)
 from notalone.training.tagger import training_examples as tagger_training_examples
 
 CALIBRATION_SHARE = 0.2  # of each training fold, held out to calibrate and set thresholds
@@ -72,15 +79,13 @@ class ModelConfigs:
         if clf is None or ds.name not in TASKS:
             return None
         data = TASKS[ds.name](self._data_dir())
-        texts, labels = fitted_data(data)
-        digest = data_digest(texts, labels)
-        if digest != clf.manifest.training.get("data_sha256"):
+        if data_digest(*fitted_data(data)) != clf.manifest.training.get("data_sha256"):
             raise DatasetError(
                 f"{ds.name}: the shipped model was trained on other data than the datasets "
                 "here give (training-data digest differs); rebuild it with `notalone train` "
                 "or point --data-dir at the data it was built from"
             )
-        return EvalModel(clf, tuple(texts), shipped=True)
+        return EvalModel(clf, tuple(seen_texts(data)), shipped=True)
 
     def fit(
         self,
@@ -126,15 +131,13 @@ class ModelConfigs:
             dev=cal_split,
             sources={"datasets": [f"{ds.name}/train"]},
         )
-        # Calibration texts shaped the shipped weights too: they count as training data.
-        return EvalModel(fit_task(data, seed=seed), (*fit_split.texts, *cal_split.texts))
+        return EvalModel(fit_task(data, seed=seed), tuple(seen_texts(data)))
 
     def reseeded(self, ds: Dataset, seed: int) -> EvalModel:
         """The shipped recipe for ``ds`` retrained with another seed: how much of a score is
         the seed's (the linear solvers visit examples in a seeded random order)."""
         data = TASKS[ds.name](self._data_dir())
-        calibration = data.dev.texts if data.dev else []
-        return EvalModel(fit_task(data, seed=seed), (*data.train.texts, *calibration))
+        return EvalModel(fit_task(data, seed=seed), tuple(seen_texts(data)))
 
     def shipped_training_texts(self, language: str) -> list[str]:
         """Every text the shipped classifiers and taggers of ``language`` (the fused
@@ -145,7 +148,7 @@ class ModelConfigs:
                 text
                 for task, clf in load_classifiers().items()
                 if task in TASKS and clf.manifest.language == language
-                for text in fitted_data(TASKS[task](root))[0]
+                for text in seen_texts(TASKS[task](root))
             ]
             if any(t.language == language for t in load_taggers().values()):
                 texts.extend(e.text for e in tagger_training_examples(root))

@@ -210,6 +210,12 @@ class TaskData:
     notes: str = ""
 
 
+def seen_texts(data: TaskData) -> list[str]:
+    """Every text that shaped the model (dev chooses and calibrates even when not refitted
+    on): what no evaluated text may be."""
+    return [*data.train.texts, *(data.dev.texts if data.dev is not None else ())]
+
+
 def fitted_data(data: TaskData, hyper: Hyper | None = None) -> tuple[list[str], list[str]]:
     """Texts and labels the final weights were fitted on (dev too when it is refitted on)."""
     texts, labels = list(data.train.texts), list(data.train.labels)
