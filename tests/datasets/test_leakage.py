@@ -11,6 +11,7 @@ from notalone.datasets.base import assert_disjoint, leak_key
 from notalone.datasets.leakage import (
     RELATED,
     clean_training,
+    evaluated_texts,
     evaluation_split,
     held_out,
     overlap,
@@ -65,6 +66,20 @@ def test_evaluation_split_and_overlap_table(fixtures: Path) -> None:
     sms = load("sms-spam-uci", fixtures)
     assert evaluation_split(vihsd) == vihsd.split("test")
     assert evaluation_split(sms) == sms.split("all")
+    nus = load("nus-sms-corpus", fixtures)  # sender 1 is held out, sender 3 trained on
+    assert evaluation_split(nus) == nus.split("test") == nus.split("all")[:2]
     table = overlap_table({"vihsd": vihsd, "sms-spam-uci": sms})
     assert ("vihsd/train", "vihsd/dev", 1) in table
     assert ("vihsd/train", "vihsd/test", 1) in table
+
+
+def test_evaluated_texts_covers_every_scored_text_and_message(fixtures: Path) -> None:
+    keys = evaluated_texts("en", fixtures, skip=("sms-spam-uci",))
+    assert leak_key("i like pizza & pasta") in keys  # an NPS post
+    pj = load("perverted-justice", fixtures).split("all")[0]
+    assert leak_key(pj.messages[0][1]) in keys  # one line of a chat stream
+    assert leak_key("can u bring my umbrella") in keys  # NUS, held-out sender
+    assert leak_key("Haha ok") not in keys  # NUS, a training sender
+    assert leak_key("Mum says dinner is ready") not in keys  # skipped: sms-spam-uci
+    vi = load("vihsd", fixtures).split("test")[0].text
+    assert leak_key(vi) not in keys and leak_key(vi) in evaluated_texts("vi", fixtures)

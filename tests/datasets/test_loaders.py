@@ -124,6 +124,7 @@ def test_nps_chat_posts_and_sessions(fixtures: Path) -> None:
     assert len(posts) == 6  # System JOIN/PART events are left out
     assert posts[2].text == "i like pizza & pasta"
     assert posts[2].get("act") == "Statement" and posts[2].get("room") == "teens"
+    assert posts[1].text == "User1 who likes pizza"  # the masked handle without its date digits
     sessions = {e.id: e for e in ds.split("sessions")}
     assert set(sessions) == {"10-26-teens", "11-09-adults"}
     assert sessions["10-26-teens"].messages[0] == ("10-26-teensUser1", "hi everyone")

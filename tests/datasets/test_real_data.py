@@ -98,6 +98,9 @@ def test_structure_the_later_modules_rely_on(datasets: dict[str, Dataset]) -> No
     nus = datasets["nus-sms-corpus"]
     assert len({e.group for e in nus.split("all")}) == 343
     assert sum(e.get("age") == "16-20" for e in nus.split("all")) == 23345
+    train, test = nus.split("train"), nus.split("test")
+    assert (len(train), len(test)) == (25232, 30603)
+    assert not {e.group for e in train} & {e.group for e in test}
     nps = datasets["nps-chat"]
     assert sum(e.get("room") == "teens" for e in nps.split("all")) == 1284
     pj = datasets["perverted-justice"]

@@ -21,7 +21,7 @@ from notalone.detection.classifiers import (
     load_classifiers,
 )
 from notalone.detection.classifiers.features import FeatureConfig, View, phrase_terms, terms
-from notalone.detection.detector import Detector
+from notalone.detection.detector import Detector, Document
 from notalone.detection.engine import Engine, _fuse
 from notalone.errors import ArtifactError
 from notalone.taxonomy import Severity
@@ -135,8 +135,6 @@ def test_terms_follow_the_config() -> None:
 
 def test_evidence_points_at_the_words(vihsd: Classifier) -> None:
     engine = Engine(classifiers=False, detectors=[ClassifierDetector(vihsd)])
-    from notalone.detection.detector import Document
-
     doc = Document.build(TEXT, engine.lexicon)
     signals = ClassifierDetector(vihsd).detect(doc)
     assert signals and all(s.cue == "model.vihsd" for s in signals)
@@ -173,10 +171,28 @@ def test_fusion_is_bounded(rules: str, model: str, expected: str) -> None:
     assert _fuse(Severity(rules), Severity(model)) is Severity(expected)
 
 
+SCAM_SMS = "WINNER!! You have been chosen for a FREE mobile prize worth 900. Txt CLAIM to 80088"
+
+
+def test_english_scam_model_reads_sms_scams_not_chat() -> None:
+    clf = load_classifier("en_scam")
+    m = clf.manifest
+    assert (m.language, m.category, m.labels) == ("en", "scam", ["ham", "spam"])
+    assert m.training["calibrated_on"] == "train-5-fold-oof"
+    assert "nus-sms-corpus/train" in m.training["datasets"]
+    assert clf.predict(SCAM_SMS) == "spam"
+    assert clf.predict("Ok lar, see you at the bus stop after school") == "ham"
+    scam = {c.id: c for c in Engine().analyze(SCAM_SMS).categories}["scam"]
+    assert scam.severity >= Severity.MEDIUM
+    assert any(e.rule == "model.en_scam" for e in scam.evidence)  # raised by the model
+    # Vietnamese messages are not its language: it never runs on them.
+    assert not ClassifierDetector(clf).detect(Document.build(TEXT, Engine().lexicon))
+
+
 class TestClassifierDetectorContract(DetectorContract):
-    @pytest.fixture
-    def detector(self) -> Detector:
-        return ClassifierDetector(load_classifier("vihsd"))
+    @pytest.fixture(params=["vihsd", "en_scam"])
+    def detector(self, request: pytest.FixtureRequest) -> Detector:
+        return ClassifierDetector(load_classifier(request.param))
 
     def test_weights_are_probabilities(self, detector: Detector) -> None:
         assert isinstance(detector, ClassifierDetector)

@@ -43,3 +43,16 @@ def test_golden_case(case_id: str, case: dict, engine: Engine) -> None:
         assert got.get(cat, Severity.NONE) >= Severity.parse(minimum), (case_id, got)
     if "max_severity" in case:
         assert result.severity <= Severity.parse(case["max_severity"]), (case_id, got)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_shipped_models_raise_no_hard_negative(lang: str, engine: Engine) -> None:
+    """Fusion must not add false alarms: every hard negative stays where the rules put it."""
+    rules = Engine(classifiers=False)
+    raised = [
+        cid
+        for cid, case in CASES
+        if cid.startswith(f"{lang}.negative.")
+        and engine.analyze(case["text"]).severity > rules.analyze(case["text"]).severity
+    ]
+    assert not raised

@@ -14,6 +14,9 @@ from notalone.errors import DatasetError
 
 NONE = "none"
 _NUMBERED = re.compile(r"^(?P<name>.+)_(?P<n>\d+)$")
+# NPS masked every screen name as "<month>-<day>-<room>User<n>" ("10-19-40sUser43"), in the
+# posts too. The date digits are the anonymizers', not the chat's: posts call them "User43".
+_MASKED_HANDLE = re.compile(r"\b\d+-\d+-\w+?(User\d+)\b")
 
 
 def perverted_justice(root: Path) -> Dataset:
@@ -89,7 +92,7 @@ def nps_chat(root: Path) -> Dataset:
             act, user = post.get("class", ""), post.get("user", "")
             if act == "System":  # JOIN / PART / NICK events, not messages
                 continue
-            text = (post.text or "").strip()
+            text = _MASKED_HANDLE.sub(r"\1", (post.text or "").strip())
             messages.append((user, text))
             meta = (("act", act), ("room", room), ("user", user))
             posts.append(Example(text, NONE, group=session, id=f"{session}:{n}", meta=meta))
@@ -114,7 +117,8 @@ def nps_chat(root: Path) -> Dataset:
         headline="false_positive_rate",
         notes=(
             "2006 age-specific chat rooms. 'all' = the 7,935 non-System posts (group = session "
-            "file; dialogue act, room and masked user in Example.meta); 'sessions' = the 15 "
+            "file; dialogue act, room and masked user in Example.meta; the masked handles inside "
+            "posts shortened to 'User<n>'); 'sessions' = the 15 "
             "sessions as conversations (Example.messages = (user, text) in order) for "
             "conversation detectors. The adult rooms contain real sexual solicitation, so some "
             "flags there are right: report the teens room separately."

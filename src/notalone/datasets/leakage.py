@@ -59,8 +59,11 @@ def related(name: str) -> tuple[str, ...]:
 
 
 def evaluation_split(dataset: Dataset) -> list[Example]:
-    """What an evaluation of ``dataset`` scores: its test split, else everything in "all"."""
-    if dataset.protocol is Protocol.SPLIT:
+    """What an evaluation of ``dataset`` scores: its test split (official, or the held-out
+    part of a false-positive slice whose other part is trained on), else everything in "all"."""
+    if dataset.protocol is Protocol.SPLIT or (
+        dataset.protocol is Protocol.FALSE_POSITIVE and "test" in dataset.splits
+    ):
         return dataset.split("test")
     return dataset.split("all")
 
@@ -83,6 +86,30 @@ def held_out(
     root = Path(data_dir) if data_dir is not None else default_data_dir()
     names = [name, *(n for n in related(name) if not missing_ok or (root / n).is_dir())]
     return [evaluation_split(load(n, root)) for n in names]
+
+
+def evaluated_texts(
+    language: str, data_dir: Path | None = None, *, skip: Iterable[str] = ()
+) -> set[str]:
+    """The ``leak_key`` of every text, and of every chat message, that an evaluation of any
+    ``language`` dataset (but those in ``skip``) scores: what a model that the engine always
+    runs (so every evaluation's "fused" row) must never train on. Absent folders are skipped:
+    nothing is scored there."""
+    from notalone.datasets import NAMES, default_data_dir, load
+
+    root = Path(data_dir) if data_dir is not None else default_data_dir()
+    keys: set[str] = set()
+    for name in NAMES:
+        if name in skip or not (root / name).is_dir():
+            continue
+        ds = load(name, root)
+        if ds.language != language:
+            continue
+        for e in evaluation_split(ds):
+            keys.add(leak_key(e.text))
+            keys.update(leak_key(text) for _, text in e.messages)
+    keys.discard("")
+    return keys
 
 
 def overlap(a: Iterable[Example], b: Iterable[Example]) -> int:

@@ -7,7 +7,9 @@ a model is trained on each training fold with the same recipe as the shipped one
 (``notalone.training.fit``), calibrated on a stratified fifth of that fold, never on the test
 fold (the out-of-fold calibration of shipped tasks without dev costs six fits per setting: an
 evaluation would take hours). "Fused" is the engine itself (rules, combinations, guards) with
-that model as one more detector, i.e. exactly what ``analyze`` would answer if it shipped.
+that model in place of the shipped one of its language and category, beside the other shipped
+models, i.e. exactly what ``analyze`` would answer if it shipped (every shipped model is checked
+never to have seen the texts it then reads).
 """
 
 from __future__ import annotations
@@ -20,19 +22,20 @@ from pathlib import Path
 import numpy as np
 from sklearn.model_selection import train_test_split
 
-from notalone.datasets import Dataset, Example, default_data_dir
+from notalone.datasets import Dataset, Example, default_data_dir, leak_key
 from notalone.detection.classifiers import (
     Classifier,
     ClassifierDetector,
     SpanTagger,
     load_classifiers,
     load_taggers,
+    shipped_detectors,
 )
 from notalone.detection.detector import Document
 from notalone.detection.engine import Engine
 from notalone.errors import DatasetError
 from notalone.taxonomy import FLAG_SEVERITY
-from notalone.training import TASKS
+from notalone.training import CV_RECIPES, TASKS
 from notalone.training.fit import (
     Split,
     TaskData,
@@ -57,6 +60,8 @@ class EvalModel:
     classifier: Classifier
     trained_on: tuple[str, ...]
     shipped: bool = False  # the package's own artifact, not one trained for this evaluation
+    # The other shipped detectors the fused engine runs beside it (``ModelConfigs.companions``).
+    beside: tuple[ClassifierDetector, ...] = ()
 
     def training_texts(self) -> Sequence[str]:
         return self.trained_on
@@ -71,7 +76,7 @@ class ModelConfigs:
     def __init__(self, data_dir: Path | None = None) -> None:
         self.data_dir = data_dir
         self._engines: dict[int, Engine] = {}
-        self._shipped_texts: dict[str, list[str]] = {}
+        self._shipped_texts: dict[str, list[str] | None] = {}
 
     def shipped(self, ds: Dataset) -> EvalModel | None:
         """The shipped classifier trained on ``ds`` (task name = dataset name), if any."""
@@ -97,11 +102,16 @@ class ModelConfigs:
     ) -> EvalModel | None:
         """A model trained on ``train`` with the shipped recipe, calibrated on ``dev`` (or on
         a stratified fifth of ``train`` when there is none); None when there is nothing to
-        learn (no risk labels)."""
+        learn (no risk labels). A dataset that a shipped task is built from (``CV_RECIPES``)
+        gets that task's whole recipe, its other sources included, minus every text of the
+        dataset outside ``train``: its score is the shipped model's, not a lesser cousin's."""
         if ds.language not in ("vi", "en") or not ds.positive or len(ds.labels) < 2:
             return None
         texts = [e.text for e in train]
         labels = [e.label for e in train]
+        recipe = self._recipe(ds)
+        if recipe is not None:
+            texts, labels = texts + recipe.train.texts, labels + recipe.train.labels
         counts = Counter(labels)
         scarce = [label for label in ds.labels if counts[label] < MIN_PER_LABEL]
         if scarce:
@@ -122,16 +132,38 @@ class ModelConfigs:
             fit_split = Split([texts[i] for i in fit_idx], [labels[i] for i in fit_idx])
             cal_split = Split([texts[i] for i in cal_idx], [labels[i] for i in cal_idx])
         data = TaskData(
-            task=ds.name,
+            task=recipe.task if recipe else ds.name,
             language=ds.language,
-            category=ds.category or "harmful_content",
+            category=recipe.category if recipe else ds.category or "harmful_content",
             labels=ds.labels,
             positive=ds.positive,
             train=fit_split,
             dev=cal_split,
-            sources={"datasets": [f"{ds.name}/train"]},
+            sources={
+                "datasets": [f"{ds.name}/train", *(recipe.sources["datasets"] if recipe else ())]
+            },
         )
+        if recipe is not None:
+            data.precision_targets = recipe.precision_targets
         return EvalModel(fit_task(data, seed=seed), tuple(seen_texts(data)))
+
+    def _recipe(self, ds: Dataset) -> TaskData | None:
+        """The training data of the shipped task built from ``ds``, without any text of ``ds``
+        (the fold's part of it is added back by the caller), or None."""
+        task = CV_RECIPES.get(ds.name)
+        if task is None:
+            return None
+        data = TASKS[task](self._data_dir())
+        if tuple(data.labels) != ds.labels:
+            raise DatasetError(f"{ds.name}: labels {ds.labels} differ from {task}'s {data.labels}")
+        own = {leak_key(e.text) for e in ds.split("all")}
+        kept = [
+            (t, y)
+            for t, y in zip(data.train.texts, data.train.labels, strict=True)
+            if leak_key(t) not in own
+        ]
+        data.train = Split([t for t, _ in kept], [y for _, y in kept])
+        return data
 
     def reseeded(self, ds: Dataset, seed: int) -> EvalModel:
         """The shipped recipe for ``ds`` retrained with another seed: how much of a score is
@@ -142,18 +174,74 @@ class ModelConfigs:
     def shipped_training_texts(self, language: str) -> list[str]:
         """Every text the shipped classifiers and taggers of ``language`` (the fused
         engine's) were trained on; those of other languages never read this one's messages."""
-        if language not in self._shipped_texts:
-            root = self._data_dir()
-            texts = [
-                text
-                for task, clf in load_classifiers().items()
-                if task in TASKS and clf.manifest.language == language
-                for text in seen_texts(TASKS[task](root))
-            ]
-            if any(t.language == language for t in load_taggers().values()):
-                texts.extend(e.text for e in tagger_training_examples(root))
-            self._shipped_texts[language] = texts
-        return self._shipped_texts[language]
+        texts = []
+        for task, clf in load_classifiers().items():
+            if clf.manifest.language == language:
+                seen = self._seen(task)
+                if seen is None:
+                    raise DatasetError(
+                        f"the training data of the shipped model {task!r} is not in "
+                        f"{self._data_dir()}: cannot check it never saw these texts"
+                    )
+                texts.extend(seen)
+        if any(t.language == language for t in load_taggers().values()):
+            texts.extend(self._tagger_texts())
+        return texts
+
+    def companion_training_texts(self, model: EvalModel) -> list[str]:
+        """What the shipped detectors running beside ``model`` were trained on, their span
+        taggers included."""
+        texts = []
+        for detector in model.beside:
+            texts.extend(self._seen(detector.classifier.task) or ())
+            if detector.tagger is not None:
+                texts.extend(self._tagger_texts())
+        return texts
+
+    def companions(
+        self, model: EvalModel, evaluated: Sequence[str]
+    ) -> tuple[list[ClassifierDetector], list[str]]:
+        """The shipped detectors ``analyze`` runs beside ``model``, and why any is left out.
+
+        Those of its language (the evaluation reads messages in the dataset's) but another
+        category: the one of its category is the one it stands in for, so the fused row is
+        what ``analyze`` would answer with it. One is left out when its training data is not
+        in the datasets directory or holds one of the ``evaluated`` texts (a generic "Hi"
+        will do): nothing else may score a text a model saw.
+        """
+        m = model.classifier.manifest
+        keys = {leak_key(t) for t in evaluated}
+        kept, left_out = [], []
+        for d in shipped_detectors():
+            dm = d.classifier.manifest
+            if dm.language != m.language or dm.category == m.category:
+                continue
+            seen = self._seen(dm.task)
+            if seen is None:
+                left_out.append(f"{d.name} (its training data is not in {self._data_dir()})")
+                continue
+            if d.tagger is not None:
+                seen = [*seen, *self._tagger_texts()]
+            shared = len(keys & {leak_key(t) for t in seen})
+            if shared:
+                left_out.append(f"{d.name} (it was trained on {shared} of these texts)")
+            else:
+                kept.append(d)
+        return kept, left_out
+
+    def _seen(self, task: str) -> list[str] | None:
+        """``seen_texts`` of a shipped task, assembled once (assembling reads datasets);
+        None when its datasets are not there."""
+        if task not in self._shipped_texts:
+            try:
+                texts = seen_texts(TASKS[task](self._data_dir())) if task in TASKS else []
+            except DatasetError:
+                texts = None
+            self._shipped_texts[task] = texts
+        return self._shipped_texts[task]
+
+    def _tagger_texts(self) -> list[str]:
+        return [e.text for e in tagger_training_examples(self._data_dir())]
 
     def fused(self, model: EvalModel, rules_engine: Engine) -> Predict:
         """The engine's verdict with ``model`` as its classifier, in the dataset's labels:
@@ -200,9 +288,10 @@ class ModelConfigs:
         key = id(model.classifier)
         if key not in self._engines:
             self._engines.clear()  # one model at a time: folds do not pile up engines
+            own = ClassifierDetector(model.classifier, self._tagger(model.classifier))
             self._engines[key] = Engine(
                 rules=rules_engine.ruleset,
-                detectors=[ClassifierDetector(model.classifier, self._tagger(model.classifier))],
+                detectors=[own, *model.beside],
                 classifiers=False,
                 max_bytes=rules_engine.max_bytes,
             )
@@ -212,7 +301,7 @@ class ModelConfigs:
         """What the span tagger attached to ``model`` (if any) was trained on."""
         if self._tagger(model.classifier) is None:
             return []
-        return [e.text for e in tagger_training_examples(self._data_dir())]
+        return self._tagger_texts()
 
     @staticmethod
     def _tagger(clf: Classifier) -> SpanTagger | None:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from notalone import metrics
 from notalone.datasets import Dataset, Example, Protocol, assert_disjoint, folds, load, without
+from notalone.datasets.leakage import evaluation_split
 from notalone.detection.engine import Engine
 from notalone.evaluation.baseline import C_GRID, Baseline
 from notalone.evaluation.models import EvalModel, ModelConfigs
@@ -110,6 +111,8 @@ class Runner:
         self.rules_engine = Engine(classifiers=False, max_bytes=MAX_TEXT_BYTES)
         self.fused_engine = Engine(max_bytes=MAX_TEXT_BYTES)
         self.models = ModelConfigs(data_dir)
+        self._evaluated: list[str] = []  # every text the dataset's folds (or test split) score
+        self._left_out: list[str] = []  # shipped models the fused engine runs without, and why
 
     # -- public -----------------------------------------------------------------------------
 
@@ -117,6 +120,7 @@ class Runner:
         return self.run_dataset(load(name, self.data_dir))
 
     def run_dataset(self, ds: Dataset) -> DatasetResult:
+        self._left_out = []
         if ds.protocol is Protocol.FALSE_POSITIVE:
             return self._false_positives(ds)
         if ds.protocol is Protocol.SPLIT:
@@ -131,7 +135,7 @@ class Runner:
 
     def _official_split(self, ds: Dataset) -> DatasetResult:
         test = ds.split("test")
-        test_texts = texts_of(test)
+        test_texts = self._evaluated = texts_of(test)
         # Every test text leaves every training source, the official split's own included.
         train = without(ds.split("train"), test_texts)
         dev = without(ds.splits.get("dev", []), test_texts)
@@ -150,6 +154,7 @@ class Runner:
                 results[config] = self._score(ds, test, predict, config)
             if ds.headline == "span_f1" and results[config].metrics is not None:
                 self._add_spans(ds, results[config], test, model)
+        self._note_left_out(results)
         scored = results.get("model")
         if model is not None and model.shipped and self.seeds > 1 and scored and scored.metrics:
             self._seed_variation(ds, test, scored, int(model.classifier.manifest.training["seed"]))
@@ -178,6 +183,7 @@ class Runner:
         speed: dict[str, list[float]] = {c: [] for c in self.configs}
         notes: dict[str, str] = {}
         n = 0
+        self._evaluated = texts_of(ds.split("all"))
         for k, (fold_train, test) in enumerate(folds(ds, k=5, seed=self.seed), start=1):
             n += len(test)
             texts = texts_of(test)
@@ -224,7 +230,13 @@ class Runner:
             results[config] = ConfigResult(
                 config, pooled, view, fold_scores, statistics.fmean(speed[config])
             )
+        self._note_left_out(results)
         return DatasetResult(ds, "5 folds", results, n)
+
+    def _note_left_out(self, results: dict[str, ConfigResult]) -> None:
+        fused = results.get("fused")
+        if fused is not None and self._left_out:
+            fused.note = "without " + "; ".join(self._left_out)
 
     def _model_for(
         self,
@@ -247,6 +259,10 @@ class Runner:
             assert_disjoint(model.training_texts(), test_texts, where)
             tagger = self.models.tagger_training_texts(model)  # the fused engine's evidence
             assert_disjoint(tagger, test_texts, f"{where} (span tagger)")
+            kept, self._left_out = self.models.companions(model, self._evaluated)
+            model.beside = tuple(kept)  # the fused engine's other shipped models
+            beside = self.models.companion_training_texts(model)
+            assert_disjoint(beside, test_texts, f"{where} (shipped models beside it)")
         return model
 
     def _add_spans(
@@ -268,7 +284,7 @@ class Runner:
         result.metrics.update(metrics.span_f1([e.spans for e in test], predicted))
 
     def _false_positives(self, ds: Dataset) -> DatasetResult:
-        texts = [e.text for e in ds.split("all")]
+        texts = texts_of(evaluation_split(ds))
         results: dict[str, ConfigResult] = {}
         for config in self.configs:
             self.progress(f"{ds.name}: {config}")
@@ -282,7 +298,8 @@ class Runner:
                 results[config] = ConfigResult(config, m, "binary", messages_per_second=rate)
             else:
                 results[config] = ConfigResult(config, note="no labels to learn from")
-        return DatasetResult(ds, "all (no risk expected)", results, len(texts))
+        scored = "test" if "test" in ds.splits else "all"
+        return DatasetResult(ds, f"{scored} (no risk expected)", results, len(texts))
 
     # -- configurations ---------------------------------------------------------------------
 

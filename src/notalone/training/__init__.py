@@ -17,9 +17,9 @@ from pathlib import Path
 
 from notalone.datasets import Dataset, load
 from notalone.datasets.base import leak_key
-from notalone.datasets.leakage import held_out
+from notalone.datasets.leakage import evaluated_texts, held_out
 from notalone.detection.classifiers.model import Classifier, Manifest
-from notalone.training.fit import Hyper, Split, TaskData, fit_task
+from notalone.training.fit import PRECISION_TARGETS, Hyper, Split, TaskData, fit_task
 from notalone.training.participants import TASK as PARTICIPANT_TASK
 from notalone.training.participants import train_participants
 from notalone.training.tagger import TASK as TAGGER_TASK
@@ -81,15 +81,82 @@ def _vi_scam(data_dir: Path) -> TaskData:
     )
 
 
+_SCAM_SOURCES = ("sms-spam-uci", "smishing-mendeley")
+
+
+def _en_scam(data_dir: Path) -> TaskData:
+    # UCI and Mendeley give the scams but little ordinary chat, and a model trained on them
+    # alone flags phone numbers, prices and dates in everyday messages (5 % of DailyDialog);
+    # half of the NUS senders add 25,000 ordinary SMS. The engine runs this model on every
+    # English message, so every text any English evaluation scores leaves training: NUS's
+    # held-out senders, the chat sets, the hate and self-harm sets. UCI and Mendeley are
+    # scored by cross-validation with models retrained per fold, never with this one.
+    banned = evaluated_texts("en", data_dir, skip=_SCAM_SOURCES)
+    labels: dict[str, str] = {}
+    texts: dict[str, str] = {}
+    conflicting: set[str] = set()
+    candidates = [
+        *((e.text, e.label) for e in load("sms-spam-uci", data_dir).split("all")),
+        *(
+            (e.text, "ham" if e.label == "ham" else "spam")  # smishing is spam with a hook
+            for e in load("smishing-mendeley", data_dir).split("all")
+        ),
+        *((e.text, "ham") for e in load("nus-sms-corpus", data_dir).split("train")),
+    ]
+    for text, label in candidates:
+        key = leak_key(text)
+        if not key or key in banned:
+            continue
+        if labels.setdefault(key, label) != label:
+            conflicting.add(key)  # labelled ham in one source, spam in another
+        texts.setdefault(key, text)
+    kept = [key for key in texts if key not in conflicting]
+    return TaskData(
+        task="en_scam",
+        language="en",
+        category="scam",
+        labels=("ham", "spam"),
+        positive=("spam",),
+        train=Split([texts[k] for k in kept], [labels[k] for k in kept]),
+        dev=None,
+        sources={
+            "datasets": [
+                "sms-spam-uci/all",
+                "smishing-mendeley/all",
+                "nus-sms-corpus/train",
+            ],
+            "candidates": len(candidates),
+            "removed_evaluated": sum(leak_key(t) in banned for t, _ in candidates),
+            "removed_conflicting_labels": len(conflicting),
+        },
+        notes=(
+            "UCI SMS and Mendeley smishing (spam and smishing as spam), with the ordinary SMS "
+            "of NUS's training senders as ham; each distinct text once, texts labelled both "
+            "ways left out, and every text of every evaluated English split removed. No dev "
+            "split: calibrated and thresholded on 5-fold out-of-fold scores."
+        ),
+        # Spam is 4.8 % of the calibration data and far rarer in a child's chats: a cut at
+        # precision 0.99 there is still about 0.97 where spam is 1.6 % of messages.
+        precision_targets={**PRECISION_TARGETS, "high": 0.99},
+    )
+
+
 #: Task name → how to assemble its data from the datasets directory.
-TASKS: dict[str, Callable[[Path], TaskData]] = {"vihsd": _vihsd, "vi_scam": _vi_scam}
+TASKS: dict[str, Callable[[Path], TaskData]] = {
+    "vihsd": _vihsd,
+    "en_scam": _en_scam,
+    "vi_scam": _vi_scam,
+}
+#: Dataset → the shipped task built from it, whose whole recipe its cross-validation retrains
+#: on each training fold (Mendeley's three labels are not the task's two: it keeps its own).
+CV_RECIPES: dict[str, str] = {"sms-spam-uci": "en_scam"}
 #: Span taggers (``artifacts/taggers/``), trained by their own recipe.
 TAGGER_TASKS: dict[str, Callable[..., Manifest]] = {TAGGER_TASK: train_tagger}
 #: Conversation participant models (``artifacts/participants/``), trained on whole streams.
 PARTICIPANT_TASKS: dict[str, Callable[..., Manifest]] = {PARTICIPANT_TASK: train_participants}
 #: The tasks whose artifacts ship in the package (``train_all``'s default). ``vi_scam`` trains
 #: (a smoke test of noisy student labels) but does not ship: it fires on hard negatives.
-SHIPPED: tuple[str, ...] = ("vihsd", TAGGER_TASK, PARTICIPANT_TASK)
+SHIPPED: tuple[str, ...] = ("vihsd", "en_scam", TAGGER_TASK, PARTICIPANT_TASK)
 
 
 def train_task(
@@ -140,6 +207,7 @@ def train_all(
 
 
 __all__ = [
+    "CV_RECIPES",
     "PARTICIPANT_TASKS",
     "SHIPPED",
     "TAGGER_TASKS",

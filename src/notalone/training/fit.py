@@ -155,14 +155,16 @@ def tune_bias(logp: np.ndarray, y: np.ndarray) -> np.ndarray:
     return best_bias
 
 
-def choose_thresholds(p_pos: np.ndarray, is_pos: np.ndarray) -> dict[str, float]:
+def choose_thresholds(
+    p_pos: np.ndarray, is_pos: np.ndarray, targets: dict[str, float] = PRECISION_TARGETS
+) -> dict[str, float]:
     """Lowest P(positive) cut reaching each precision target on the calibration data."""
     order = np.argsort(-p_pos, kind="stable")
     hits = np.cumsum(is_pos[order])
     flagged = np.arange(1, len(order) + 1)
     precision = hits / flagged
     out = {}
-    for level, target in PRECISION_TARGETS.items():
+    for level, target in targets.items():
         ok = np.nonzero((precision >= target) & (flagged >= MIN_FLAGGED))[0]
         # The deepest cut that still holds the precision target: below it, it would not.
         cut = float(p_pos[order[ok.max()]]) if len(ok) else 1.01
@@ -208,6 +210,9 @@ class TaskData:
     dev: Split | None
     sources: dict[str, object]  # what went in: datasets, removed overlaps
     notes: str = ""
+    # Where a model runs on traffic with far fewer positives than its calibration data, the
+    # same cut flags more innocent messages per true hit: such a task asks for more.
+    precision_targets: dict[str, float] = field(default_factory=lambda: dict(PRECISION_TARGETS))
 
 
 def seen_texts(data: TaskData) -> list[str]:
@@ -303,7 +308,7 @@ def fit_task(
         coef, intercept = w @ best.a.T, b @ best.a.T + best.k
     positive = np.array([label in data.positive for label in labels])
     p_pos = np.exp(logp)[:, positive].sum(axis=1)
-    thresholds = choose_thresholds(p_pos, positive[cal_y])
+    thresholds = choose_thresholds(p_pos, positive[cal_y], data.precision_targets)
     metrics = {calibrated_on: evaluate(logp, cal_y, labels, bias)}
     manifest = Manifest(
         task=data.task,
@@ -330,7 +335,7 @@ def fit_task(
                 "calibration_c": hyper.calibration_c,
                 "min_df": hyper.min_df,
                 "refit": hyper.refit,
-                "precision_targets": PRECISION_TARGETS,
+                "precision_targets": data.precision_targets,
             },
             "n_features": featurizer.size,
         },

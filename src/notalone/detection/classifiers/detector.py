@@ -147,4 +147,17 @@ _EXAMPLES: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {
             "Cảm ơn cô giáo đã giúp em ôn bài",
         ),
     ),
+    ("en", "scam"): (
+        (
+            "Congratulations! You have been selected to win a $500 gift card. Claim now at "
+            "bit.ly/claim-prize before midnight",
+            "URGENT: your account is suspended. Verify your details at secure-login.co to avoid "
+            "a fine of $200",
+        ),
+        (
+            "Can you pick me up after football practice?",
+            "The maths homework is due on Friday, page 42",
+            "Happy birthday! See you at the party on Saturday",
+        ),
+    ),
 }

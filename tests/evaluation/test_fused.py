@@ -1,0 +1,95 @@
+"""The fused configuration is what ``analyze`` would answer: the evaluated model stands in for
+the shipped one of its kind, the other shipped models run beside it, and every one of them is
+checked never to have seen the texts it reads."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import pytest
+
+from notalone.datasets import Dataset, DatasetError, default_data_dir, load_generic
+from notalone.evaluation.models import EvalModel, ModelConfigs
+from notalone.evaluation.runner import Runner
+from notalone.training import TASKS
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "datasets"
+
+
+def _shared() -> Path | None:
+    try:
+        root = default_data_dir()
+    except DatasetError:
+        return None
+    return root if (root / "smishing-mendeley").is_dir() else None
+
+
+SHARED = _shared()
+needs_shared = pytest.mark.skipif(
+    SHARED is None and not os.environ.get("CI"), reason="shared/datasets is not beside the checkout"
+)
+
+
+def _labelled(path: Path, rows: list[tuple[str, str]], positive: str, category: str) -> Dataset:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["text", "label"])
+        writer.writerows(rows)
+    return load_generic(path, "text", "label", [positive], category=category)
+
+
+def _fold_model(configs: ModelConfigs, ds: Dataset) -> EvalModel:
+    model = configs.fit(ds, ds.split("all"))
+    assert model is not None
+    return model
+
+
+def _bullying(tmp_path: Path, ordinary: list[str] | None = None) -> Dataset:
+    rows = [(f"you are so dumb and ugly, loser number {i}", "bully") for i in range(10)]
+    ordinary = ordinary or [f"thanks for the notes from class {i}" for i in range(10)]
+    rows += [(t, "ok") for t in ordinary]
+    return _labelled(tmp_path / "bullying.csv", rows, "bully", "cyberbullying")
+
+
+def _scams(tmp_path: Path) -> Dataset:
+    rows = [(f"you won a prize {i}, pay the fee at bit.ly/x{i} to claim", "spam") for i in range(8)]
+    rows += [(f"see you at practice at {i} o'clock", "ham") for i in range(8)]
+    return _labelled(tmp_path / "scams.csv", rows, "spam", "scam")
+
+
+@needs_shared
+def test_a_fold_model_replaces_the_shipped_one_of_its_kind_only(tmp_path: Path) -> None:
+    configs = ModelConfigs(SHARED)
+    hate = _fold_model(configs, _bullying(tmp_path))
+    beside, left_out = configs.companions(hate, ["a message nobody trained on"])
+    assert [d.name for d in beside] == ["model.en_scam"] and not left_out  # of its language
+    hate.beside = tuple(beside)
+    engine = configs.engine(hate, Runner(SHARED, configs=("fused",)).rules_engine)
+    assert [d.name for d in engine.detectors if d.name.startswith("model.")] == [
+        "model.bullying",
+        "model.en_scam",
+    ]
+    scam = _fold_model(configs, _scams(tmp_path))  # an English scam model of its own
+    assert configs.companions(scam, []) == ([], [])
+
+
+def test_a_shipped_model_without_its_training_data_is_left_out(tmp_path: Path) -> None:
+    configs = ModelConfigs(FIXTURES)  # no Mendeley here: en_scam's data cannot be assembled
+    hate = _fold_model(configs, _bullying(tmp_path))
+    beside, left_out = configs.companions(hate, [])
+    assert beside == [] and left_out[0].startswith("model.en_scam (its training data is not in")
+
+
+@needs_shared
+def test_a_shipped_model_that_saw_an_evaluated_text_is_left_out(tmp_path: Path) -> None:
+    seen = TASKS["en_scam"](SHARED).train
+    leaked = [t for t, y in zip(seen.texts, seen.labels, strict=True) if y == "ham"][:10]
+    ds = _bullying(tmp_path, leaked)  # ordinary messages the scam model learnt from
+    result = Runner(SHARED, configs=("fused",)).run_dataset(ds)
+    assert (
+        result.results["fused"].note
+        == "without model.en_scam (it was trained on 10 of these texts)"
+    )
+    assert result.results["fused"].metrics is not None
