@@ -12,6 +12,7 @@ import pytest
 
 from notalone.datasets import Dataset, DatasetError, default_data_dir, load_generic
 from notalone.evaluation.models import EvalModel, ModelConfigs
+from notalone.evaluation.report import markdown
 from notalone.evaluation.runner import Runner
 from notalone.training import TASKS
 
@@ -93,3 +94,5 @@ def test_a_shipped_model_that_saw_an_evaluated_text_is_left_out(tmp_path: Path) 
         == "without model.en_scam (it was trained on 10 of these texts)"
     )
     assert result.results["fused"].metrics is not None
+    text = markdown([result], command="notalone evaluate --file bullying.csv", environment="")
+    assert "Rules + model ran without model.en_scam (it was trained on 10 of these texts)." in text

@@ -96,6 +96,9 @@ def _section(result: DatasetResult, marks: list[Published]) -> list[str]:
         dagger = "" if m.verified else " †"
         note = f" ({m.note})" if m.note else ""
         out.append(f"| Published: {m.system}{dagger}{note} | native | {cells} | |")
+    fused = result.results.get("fused")
+    if fused is not None and fused.metrics is not None and fused.note:
+        out += ["", f"Rules + model ran {fused.note}."]
     seeded = result.results.get("model")
     if seeded is not None and len(seeded.seed_scores) > 1:
         scores = seeded.seed_scores
