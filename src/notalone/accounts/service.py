@@ -2,10 +2,11 @@
 
 Passwords are hashed with argon2id (argon2-cffi's defaults, re-hashed when they change);
 tokens are 256-bit random strings of which only the SHA-256 is stored, so a database leak
-yields no usable token. Every failure to authenticate says the same thing, except a lock-out:
-after ``MAX_FAILED_SIGN_INS`` wrong passwords in a row an account refuses every sign-in for
-``LOCKOUT`` (the caller records failures with ``record_failed_sign_in``, in a transaction of
-its own, because the failed attempt's own transaction is rolled back).
+yields no usable token. After ``MAX_FAILED_SIGN_INS`` wrong passwords in a row an account
+refuses every sign-in for ``LOCKOUT`` (the caller records failures with
+``record_failed_sign_in``, in a transaction of its own, because the failed attempt's own
+transaction is rolled back). Every refused sign-in says the same thing and verifies one hash,
+a lock-out included: a distinct answer would tell a guesser which usernames exist.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 _HASHER = PasswordHasher()
 # Verified against when the username is unknown, so both failures take the same time.
 _DUMMY = _HASHER.hash(secrets.token_urlsafe(16))
+REFUSED = (
+    f"wrong username or password (after {MAX_FAILED_SIGN_INS} wrong passwords in a row an "
+    f"account is locked for {int(LOCKOUT.total_seconds() // 60)} minutes; an admin can help)"
+)
 
 
 def create_account(
@@ -81,16 +86,13 @@ def issue_token(
     """A bearer token for the account, and when it expires."""
     account = session.scalar(select(Account).where(Account.username == username))
     if account is not None and _locked(account, now):
-        raise Unauthorized(
-            f"too many wrong passwords for this account; try again in {_minutes(LOCKOUT)} "
-            "minutes or ask an admin"
-        )
+        account = None  # refused like an unknown name, after the same hash work
     try:
         _HASHER.verify(account.password_hash if account else _DUMMY, password)
     except (VerificationError, InvalidHashError):
         account = None
     if account is None or not account.active:
-        raise Unauthorized("wrong username or password")
+        raise Unauthorized(REFUSED)
     if _HASHER.check_needs_rehash(account.password_hash):
         account.password_hash = _HASHER.hash(password)
     account.failed_sign_ins, account.locked_until = 0, None
@@ -123,10 +125,6 @@ def record_failed_sign_in(*, session: Session, username: str, now: datetime) -> 
 
 def _locked(account: Account, now: datetime) -> bool:
     return account.locked_until is not None and as_utc(account.locked_until) > now
-
-
-def _minutes(span: timedelta) -> int:
-    return int(span.total_seconds() // 60)
 
 
 def account_for_token(*, session: Session, token: str, now: datetime) -> Account:
