@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     log_level: str = "info"
+    access_log: bool = Field(
+        False,
+        description="uvicorn's per-request log lines; off because request paths carry report "
+        "follow-up codes and case ids, and query strings anything at all",
+    )
     max_batch: int = Field(100, ge=1, le=10_000, description="inputs per moderation request")
     max_conversation_messages: int = Field(
         10_000, ge=1, le=1_000_000, description="messages per conversation request"
