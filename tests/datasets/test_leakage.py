@@ -67,7 +67,7 @@ def test_evaluation_split_and_overlap_table(fixtures: Path) -> None:
     assert evaluation_split(vihsd) == vihsd.split("test")
     assert evaluation_split(sms) == sms.split("all")
     nus = load("nus-sms-corpus", fixtures)  # sender 1 is held out, sender 3 trained on
-    assert evaluation_split(nus) == nus.split("test") == nus.split("all")[:2]
+    assert evaluation_split(nus) == nus.split("held_out") == nus.split("all")[:2]
     table = overlap_table({"vihsd": vihsd, "sms-spam-uci": sms})
     assert ("vihsd/train", "vihsd/dev", 1) in table
     assert ("vihsd/train", "vihsd/test", 1) in table

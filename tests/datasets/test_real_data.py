@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from notalone.datasets import NAMES, Dataset, DatasetError, default_data_dir, folds, load
-from notalone.datasets.leakage import overlap
+from notalone.datasets.leakage import evaluation_split, overlap
 
 
 def _data_dir() -> Path | None:
@@ -98,9 +98,12 @@ def test_structure_the_later_modules_rely_on(datasets: dict[str, Dataset]) -> No
     nus = datasets["nus-sms-corpus"]
     assert len({e.group for e in nus.split("all")}) == 343
     assert sum(e.get("age") == "16-20" for e in nus.split("all")) == 23345
-    train, test = nus.split("train"), nus.split("test")
+    train, test = nus.split("train"), nus.split("held_out")
     assert (len(train), len(test)) == (25232, 30603)
     assert not {e.group for e in train} & {e.group for e in test}
+    assert evaluation_split(nus) == test
+    vsmec = datasets["uit-vsmec"]  # its official splits are the emotion task's: scored whole
+    assert evaluation_split(vsmec) == vsmec.split("all")
     nps = datasets["nps-chat"]
     assert sum(e.get("room") == "teens" for e in nps.split("all")) == 1284
     pj = datasets["perverted-justice"]

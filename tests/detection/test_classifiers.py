@@ -189,8 +189,23 @@ def test_english_scam_model_reads_sms_scams_not_chat() -> None:
     assert not ClassifierDetector(clf).detect(Document.build(TEXT, Engine().lexicon))
 
 
+def test_english_offensive_model_reads_insults_in_every_english_message() -> None:
+    clf = load_classifier("en_offensive")
+    m = clf.manifest
+    assert (m.language, m.category, m.labels) == ("en", "cyberbullying", ["NOT", "OFF"])
+    assert m.training["datasets"] == ["olid-offenseval2019/train"]
+    assert m.training["calibrated_on"] == "train-5-fold-oof"
+    insult = "go away you dumb bitch"
+    assert Engine(classifiers=False).analyze(insult).severity is Severity.NONE  # words, no verdict
+    bullying = {c.id: c for c in Engine().analyze(insult).categories}["cyberbullying"]
+    assert bullying.severity is Severity.MEDIUM
+    model_words = {e.text for e in bullying.evidence if e.rule == "model.en_offensive"}
+    assert model_words and model_words <= {"dumb", "bitch"}
+    assert clf.predict("Can you send me the homework for tomorrow?") == "NOT"
+
+
 class TestClassifierDetectorContract(DetectorContract):
-    @pytest.fixture(params=["vihsd", "en_scam"])
+    @pytest.fixture(params=["vihsd", "en_scam", "en_offensive"])
     def detector(self, request: pytest.FixtureRequest) -> Detector:
         return ClassifierDetector(load_classifier(request.param))
 

@@ -73,7 +73,8 @@ def test_a_fold_model_replaces_the_shipped_one_of_its_kind_only(tmp_path: Path) 
         "model.en_scam",
     ]
     scam = _fold_model(configs, _scams(tmp_path))  # an English scam model of its own
-    assert configs.companions(scam, []) == ([], [])
+    beside, left_out = configs.companions(scam, [])
+    assert [d.name for d in beside] == ["model.en_offensive"] and not left_out
 
 
 def test_a_shipped_model_without_its_training_data_is_left_out(tmp_path: Path) -> None:

@@ -106,12 +106,12 @@ def nus_sms(root: Path) -> Dataset:
         splits={
             "all": examples,
             "train": [e for e in examples if e.group not in held],
-            "test": [e for e in examples if e.group in held],
+            "held_out": [e for e in examples if e.group in held],
         },
         headline="false_positive_rate",
         notes=(
             "Real messages between friends and family (23,345 from senders aged 16-20; age band "
-            "in Example.meta). 'test' = the senders whose id hashes odd (about half): the "
+            "in Example.meta). 'held_out' = the senders whose id hashes odd (about half): the "
             "false-positive slice, where any flag is a false alarm; 'train' = the other "
             "senders, ordinary SMS the English scam model learns from. group = sender. Holds "
             "3,647 of sms-spam-uci's ham texts."

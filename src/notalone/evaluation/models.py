@@ -35,7 +35,7 @@ from notalone.detection.detector import Document
 from notalone.detection.engine import Engine
 from notalone.errors import DatasetError
 from notalone.taxonomy import FLAG_SEVERITY
-from notalone.training import CV_RECIPES, TASKS
+from notalone.training import DATASET_TASKS, TASKS
 from notalone.training.fit import (
     Split,
     TaskData,
@@ -79,14 +79,15 @@ class ModelConfigs:
         self._shipped_texts: dict[str, list[str] | None] = {}
 
     def shipped(self, ds: Dataset) -> EvalModel | None:
-        """The shipped classifier trained on ``ds`` (task name = dataset name), if any."""
-        clf = load_classifiers().get(ds.name)
-        if clf is None or ds.name not in TASKS:
+        """The shipped classifier trained on ``ds`` (``DATASET_TASKS``), if any."""
+        task = DATASET_TASKS.get(ds.name)
+        clf = load_classifiers().get(task) if task else None
+        if clf is None or task not in TASKS:
             return None
-        data = TASKS[ds.name](self._data_dir())
+        data = TASKS[task](self._data_dir())
         if data_digest(*fitted_data(data)) != clf.manifest.training.get("data_sha256"):
             raise DatasetError(
-                f"{ds.name}: the shipped model was trained on other data than the datasets "
+                f"{ds.name}: the shipped model {task} was trained on other data than the datasets "
                 "here give (training-data digest differs); rebuild it with `notalone train` "
                 "or point --data-dir at the data it was built from"
             )
@@ -102,7 +103,7 @@ class ModelConfigs:
     ) -> EvalModel | None:
         """A model trained on ``train`` with the shipped recipe, calibrated on ``dev`` (or on
         a stratified fifth of ``train`` when there is none); None when there is nothing to
-        learn (no risk labels). A dataset that a shipped task is built from (``CV_RECIPES``)
+        learn (no risk labels). A dataset that a shipped task is built from (``DATASET_TASKS``)
         gets that task's whole recipe, its other sources included, minus every text of the
         dataset outside ``train``: its score is the shipped model's, not a lesser cousin's."""
         if ds.language not in ("vi", "en") or not ds.positive or len(ds.labels) < 2:
@@ -150,7 +151,7 @@ class ModelConfigs:
     def _recipe(self, ds: Dataset) -> TaskData | None:
         """The training data of the shipped task built from ``ds``, without any text of ``ds``
         (the fold's part of it is added back by the caller), or None."""
-        task = CV_RECIPES.get(ds.name)
+        task = DATASET_TASKS.get(ds.name)
         if task is None:
             return None
         data = TASKS[task](self._data_dir())
@@ -168,7 +169,7 @@ class ModelConfigs:
     def reseeded(self, ds: Dataset, seed: int) -> EvalModel:
         """The shipped recipe for ``ds`` retrained with another seed: how much of a score is
         the seed's (the linear solvers visit examples in a seeded random order)."""
-        data = TASKS[ds.name](self._data_dir())
+        data = TASKS[DATASET_TASKS[ds.name]](self._data_dir())
         return EvalModel(fit_task(data, seed=seed), tuple(seen_texts(data)))
 
     def shipped_training_texts(self, language: str) -> list[str]:

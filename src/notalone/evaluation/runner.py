@@ -298,7 +298,7 @@ class Runner:
                 results[config] = ConfigResult(config, m, "binary", messages_per_second=rate)
             else:
                 results[config] = ConfigResult(config, note="no labels to learn from")
-        scored = "test" if "test" in ds.splits else "all"
+        scored = "held_out" if "held_out" in ds.splits else "all"  # as evaluation_split
         return DatasetResult(ds, f"{scored} (no risk expected)", results, len(texts))
 
     # -- configurations ---------------------------------------------------------------------

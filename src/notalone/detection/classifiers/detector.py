@@ -147,6 +147,14 @@ _EXAMPLES: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {
             "Cảm ơn cô giáo đã giúp em ôn bài",
         ),
     ),
+    ("en", "cyberbullying"): (
+        ("go away you dumb bitch", "you are such a stupid ugly loser lol"),
+        (
+            "See you at the library after school",
+            "Can you send me the homework for tomorrow?",
+            "Happy birthday! See you at the party on Saturday",
+        ),
+    ),
     ("en", "scam"): (
         (
             "Congratulations! You have been selected to win a $500 gift card. Claim now at "
