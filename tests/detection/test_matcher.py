@@ -13,10 +13,13 @@ from notalone.detection.lang import LANGUAGES, language_pack
 from notalone.detection.normalize import clean
 from notalone.detection.rules.matcher import (
     AutomatonMatcher,
+    Hit,
     Needs,
     ReferenceMatcher,
     RegexMatcher,
     _Prefilter,
+    _Resolver,
+    compile_parts,
     needs,
     pattern_words,
 )
@@ -118,6 +121,17 @@ def test_needs_finds_literals_and_digits() -> None:
     )
 
 
+def test_needs_knows_shapes_of_digits() -> None:
+    """Digits are looked up as "0": a coordinate needs a dot and four digits after it."""
+    coordinates = r"(?<!\d)-?\d{1,2}\.\d{4,}\s*,\s*-?\d{2,3}\.\d{4,}(?!\d)"
+    assert frozenset({"0.0000"}) in needs(coordinates).atoms
+    assert needs(r"[0-3]x[\d.]").atoms == (frozenset({"0x0", "0x."}),)
+    prefilter = _Prefilter([needs(coordinates)])
+    assert prefilter.passing("10.7769, 106.7009") == [0]
+    assert prefilter.passing("nạp 910.046 vnđ, gọi 0912.345.678 trước 17h") == []
+    assert prefilter.passing("١٠.٧٧٦٩, ١٠٦.٧٠٠٩") == [0]  # any decimal digit, as ``\d``
+
+
 def test_needs_gives_up_on_what_it_does_not_model() -> None:
     assert needs(r"(ab)\1") == Needs()
     assert needs(r"(?i)bit\.ly") == Needs()
@@ -142,3 +156,43 @@ def test_regex_matcher_finds_what_running_every_regex_finds(pieces: list[str], s
     cleaned = clean(sep.join(pieces))
     for fast, every in REGEX_MATCHERS.values():
         assert fast.match(cleaned) == every.match(cleaned)
+
+
+VI_RULES = RULES.for_language("vi")
+GAPPED = [p for p in compile_parts(VI_RULES, language_pack("vi")) if p.count > 1]
+
+
+def chain_everything(resolver: _Resolver, channel, found) -> list[Hit]:
+    """Every part found and every gapped pattern chained: no shortcut for missing parts."""
+    hits = {Hit(p.rule, first, last) for p, first, last in found if p.count == 1}
+    pending: dict = {}
+    for part, first, last in found:
+        if part.count > 1:
+            key = (part.rule, part.pattern, part.count)
+            pending.setdefault(key, []).append((part.index, first, last))
+    for (ri, _pi, count), items in pending.items():
+        by_part: dict[int, list[tuple[int, int]]] = {}
+        for index, first, last in sorted(items, key=lambda t: (t[1], t[0])):
+            by_part.setdefault(index, []).append((first, last))
+        if all(k in by_part for k in range(count)):
+            hit = resolver._chain(channel, sorted(items, key=lambda t: (t[1], t[0])), count, ri)
+            if hit:
+                hits.add(hit)
+    return sorted(hits, key=lambda h: (h.first, h.last, h.rule))
+
+
+@given(st.data())
+@settings(max_examples=300, deadline=None)
+def test_resolver_skips_only_patterns_missing_a_part(data: st.DataObject) -> None:
+    words = data.draw(st.lists(st.sampled_from(["a", "b", "¦"]), min_size=1, max_size=20))
+    channel = Document.build(" ".join(words), ENGINE.lexicon).channel("vi")
+    n = len(channel.words)
+    rule = data.draw(st.sampled_from(sorted({p.rule for p in GAPPED})))
+    parts = [p for p in GAPPED if p.rule == rule]
+    found = [
+        (part, first, data.draw(st.integers(first, n - 1)))
+        for part in data.draw(st.lists(st.sampled_from(parts), max_size=8))
+        for first in [data.draw(st.integers(0, n - 1))]
+    ]
+    resolver = _Resolver(VI_RULES)
+    assert resolver.resolve(channel, found) == chain_everything(resolver, channel, found)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 
 from hypothesis import given, settings
@@ -8,9 +9,18 @@ from hypothesis import strategies as st
 
 from notalone.detection.lang import identify
 from notalone.detection.normalize import (
+    _IGNORABLE,
+    _MARKS,
     _SINGLES,
     _STOPS,
+    _TOKEN_OR_STOP,
+    BOUNDARY,
+    FOLD,
+    Channel,
     Lexicon,
+    _clean_slow,
+    _fix_tones,
+    _piece,
     _repair,
     accepts,
     clean,
@@ -143,3 +153,92 @@ def test_repair_memory_is_bounded() -> None:
         lexicon.repair(f"w{n}")
     assert len(memory) <= memory.limit
     assert lexicon.repair("killll") == "kill"
+
+
+def per_character_clean(text: str) -> tuple[str, list[int], list[int]]:
+    """The cluster-by-cluster loop that ``_clean_slow`` does with whole-text passes."""
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and (unicodedata.combining(text[j]) or text[j] in _IGNORABLE):
+            j += 1
+        piece = _piece(text[i:j])
+        out.append(piece)
+        starts.extend([i] * len(piece))
+        ends.extend([j] * len(piece))
+        i = j
+    return "".join(out), starts, ends
+
+
+# Marks, invisible characters, look-alikes and compatibility forms, first or in a row.
+MESSY_TEXT = st.text(
+    alphabet=st.sampled_from(
+        list("aAeđĐİΣσ 1.\u0301\u0323\u0308\u20dd\u200b\u00ad\ufeffаоεᴀﬁ…²ＡⅫ\u3164가\u1161")
+    ),
+    min_size=1,
+    max_size=40,
+)
+
+
+@given(st.one_of(MESSY_TEXT, ANY_TEXT.filter(bool)))
+@settings(max_examples=500, deadline=None)
+def test_slow_clean_equals_the_per_character_loop(text: str) -> None:
+    cleaned = _clean_slow(text)
+    joined, starts, ends = per_character_clean(text)
+    assert (cleaned.starts, cleaned.ends) == (starts, ends)
+    fixed = _fix_tones(joined)
+    assert cleaned.text == (fixed if len(fixed) == len(joined) else joined)
+
+
+@given(st.one_of(ANY_TEXT, MESSY_TEXT))
+@settings(max_examples=300, deadline=None)
+def test_token_spans_are_those_of_the_cleaned_matches(text: str) -> None:
+    cleaned = clean(text)
+    tokens = tokenize(cleaned, LEX)
+    if tokens._spans is None:  # the fast path: spans worked out on demand
+        matches = [cleaned.span(*m.span()) for m in _TOKEN_OR_STOP.finditer(cleaned.text)]
+        assert [tokens.span(k) for k in range(len(tokens))] == matches
+
+
+@given(st.lists(st.sampled_from(["a", "bb", "như thế nào", "ở", "¦", "xyz"]), max_size=12))
+def test_token_at_finds_the_word_under_each_offset(items: list[str]) -> None:
+    text = " " + " ".join(items) + " "
+    channel = Channel(tokenize(clean(text), LEX), items, text, fold(text))
+    for k, word in enumerate(items):
+        start = 1 + sum(len(w) + 1 for w in items[:k])
+        assert {channel.token_at(o) for o in range(start, start + len(word))} == {k}
+
+
+def fold_before_boundaries_went_back(text: str) -> str:
+    """``fold`` of a text holding a boundary, as it was: the ASCII pass always drops one."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    unmarked = _MARKS.sub("", decomposed)
+    return unmarked if len(unmarked) == len(text) else text.translate(FOLD)
+
+
+CHANNEL_TEXT = st.text(
+    alphabet=st.sampled_from(list("abđĐ ¦ôộưÅǿ中\u0301\u0327²x")),
+    max_size=60,
+)
+
+
+@given(st.one_of(CHANNEL_TEXT, VI_TEXT, ANY_TEXT))
+@settings(max_examples=500, deadline=None)
+def test_fold_puts_boundaries_back_as_the_slow_path_keeps_them(text: str) -> None:
+    for holding in (f"{text}{BOUNDARY}", f" {text} {BOUNDARY} ", f"{BOUNDARY}{text}"):
+        assert fold(holding) == fold_before_boundaries_went_back(holding)
+
+
+def test_a_character_folding_to_one_ascii_letter_adds_only_vietnamese_marks() -> None:
+    """Why boundaries can go back into ``quick``: the characters that decompose to one
+    ASCII character add only marks that the slow path removes, and none decomposes to two."""
+    for code in range(sys.maxunicode + 1):
+        decomposed = unicodedata.normalize("NFD", chr(code))
+        ascii_count = sum(map(str.isascii, decomposed))
+        assert ascii_count <= 1, hex(code)
+        if ascii_count == 1:
+            others = [c for c in decomposed if not c.isascii()]
+            assert all("\u0300" <= c <= "\u036f" for c in others), hex(code)

@@ -17,10 +17,11 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, chain, compress, count, repeat, starmap
+from operator import add, not_, or_
 
 # Default-ignorable code points used to defeat keyword filters (DOMAIN.md §8.5).
 _IGNORABLE = frozenset(
@@ -101,6 +102,12 @@ def fold(text: str) -> str:
     quick = decomposed.encode("ascii", "ignore").decode("ascii")
     if len(quick) == len(text):
         return quick
+    # Channels mark sentence boundaries with a character that has no ASCII form; when they
+    # are all that ``quick`` left out, they go back where they were.
+    stops = text.count(BOUNDARY)
+    if stops and len(quick) + stops == len(text):
+        ends = list(accumulate(map(len, text.split(BOUNDARY))))
+        return BOUNDARY.join(map(quick.__getitem__, map(slice, [0, *ends[:-1]], ends)))
     unmarked = _MARKS.sub("", decomposed)
     return unmarked if len(unmarked) == len(text) else text.translate(FOLD)
 
@@ -158,9 +165,8 @@ class Cleaned:
 
 def clean(text: str) -> Cleaned:
     """Unicode-normalize and lower-case ``text``, keeping the original offsets."""
-    if text.isascii():
-        lowered = text.lower()
-        return Cleaned(_fix_tones(lowered), None, None)
+    if text.isascii():  # no tone mark to move either: every one is outside ASCII
+        return Cleaned(text.lower(), None, None)
     if not _SLOW.search(text) and unicodedata.is_normalized("NFKC", text):
         lowered = text.lower()
         if len(lowered) == len(text):
@@ -188,21 +194,25 @@ def _piece(cluster: str) -> str:
 
 
 def _clean_slow(text: str) -> Cleaned:
-    out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    i, n = 0, len(text)
-    while i < n:
-        j = i + 1
-        while j < n and (unicodedata.combining(text[j]) or text[j] in _IGNORABLE):
-            j += 1
-        piece = _piece(text[i:j])
-        if piece:
-            out.append(piece)
-            starts.extend([i] * len(piece))
-            ends.extend([j] * len(piece))
-        i = j
+    # A cluster is a character with the combining marks and invisible characters after it.
+    # Finding them, cleaning them and mapping back are whole-text passes of ``map`` (in C);
+    # a loop over the characters in Python was most of the time spent on such messages.
+    n = len(text)
+    joins = list(map(or_, map(unicodedata.combining, text), map(_IGNORABLE.__contains__, text)))
+    del joins[0]  # the first character starts a cluster, whatever it is
+    bounds: Sequence[int] = range(n + 1)
+    clusters: Iterable[str] = text  # one per character, unless something joins
+    if any(joins):
+        bounds = [0, *compress(range(1, n), map(not_, joins)), n]
+        clusters = map(text.__getitem__, map(slice, bounds, bounds[1:]))
+    out = list(map(_piece, clusters))
     cleaned = "".join(out)
+    if len(cleaned) == len(out) and "" not in out:  # one character from every cluster
+        starts, ends = list(bounds[:-1]), list(bounds[1:])
+    else:
+        sizes = list(map(len, out))
+        starts = list(chain.from_iterable(map(repeat, bounds, sizes)))
+        ends = list(chain.from_iterable(map(repeat, bounds[1:], sizes)))
     fixed = _fix_tones(cleaned)
     if len(fixed) != len(cleaned):  # defensive: tone fixes are length-preserving
         fixed = cleaned
@@ -290,8 +300,10 @@ class Tokens:
 
     def span(self, index: int) -> tuple[int, int]:
         if self._spans is None:
-            span = self._cleaned.span
-            self._spans = [span(*m.span()) for m in _TOKEN_OR_STOP.finditer(self._cleaned.text)]
+            cleaned = self._cleaned
+            found = map(re.Match.span, _TOKEN_OR_STOP.finditer(cleaned.text))
+            # Text that needed no per-character work maps to itself: the spans are the matches'.
+            self._spans = list(found if cleaned.starts is None else starmap(cleaned.span, found))
         return self._spans[index]
 
 
@@ -522,8 +534,9 @@ class Channel:
     def token_at(self, offset: int) -> int:
         """Index of the token containing channel ``offset``."""
         if self._offsets is None:
-            words = self.words
-            self._offsets = list(accumulate((len(w) + 1 for w in words[:-1]), initial=1))
+            # Word i starts after the leading space, the words before it and one space each.
+            lengths = accumulate(map(len, self.words[:-1]), initial=1)
+            self._offsets = list(map(add, lengths, count()))
         return max(0, bisect.bisect_right(self._offsets, offset) - 1)
 
 

@@ -262,7 +262,10 @@ def choose(vi: int, en: int) -> str:
     return "vi" if vi >= en else "en"
 
 
+_NO_WORDS = Lexicon(())  # one for every call, so that its remembered repairs are reused
+
+
 def identify(text: str) -> str:
     """``"vi"``, ``"en"`` or ``"other"`` (no Latin-script words, or nothing to go on)."""
     cleaned = clean(text)
-    return choose(*scores(cleaned, tokenize(cleaned, Lexicon(())).words))
+    return choose(*scores(cleaned, tokenize(cleaned, _NO_WORDS).words))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
+from functools import partial
 from importlib import resources
 
 from notalone.detection.detector import Detector, Document, Example, Signal
 from notalone.detection.lang import LANGUAGES, language_pack
 from notalone.detection.rules.matcher import AutomatonMatcher, ReferenceMatcher, RegexMatcher
-from notalone.detection.rules.pack import RuleSet, load_rules
+from notalone.detection.rules.pack import Rule, RuleSet, load_rules
 from notalone.taxonomy import CATEGORY_IDS
 
 
@@ -25,31 +27,30 @@ class RuleDetector(Detector):
         for lang in LANGUAGES:
             rules_ = self.ruleset.for_language(lang)
             self._by_lang[lang] = (
-                rules_,
                 matcher(rules_, language_pack(lang)),
                 RegexMatcher(rules_),
+                [self._signal_of(rule) for rule in rules_],
             )
 
     def detect(self, doc: Document) -> list[Signal]:
         signals: list[Signal] = []
+        span = doc.tokens.span
         for lang in doc.languages:
-            rules, phrases, regexes = self._by_lang[lang]
-            channel = doc.channel(lang)
-            span = doc.tokens.span
-            for hit in phrases.match(channel):
-                signals.append(self._signal(rules[hit.rule], span(hit.first)[0], span(hit.last)[1]))
+            phrases, regexes, signal = self._by_lang[lang]
+            for hit in phrases.match(doc.channel(lang)):
+                signals.append(signal[hit.rule](start=span(hit.first)[0], end=span(hit.last)[1]))
             for rhit in regexes.match(doc.cleaned):
-                signals.append(self._signal(rules[rhit.rule], rhit.start, rhit.end))
+                signals.append(signal[rhit.rule](start=rhit.start, end=rhit.end))
         return signals
 
-    def _signal(self, rule, start: int, end: int) -> Signal:
-        return Signal(
+    def _signal_of(self, rule: Rule) -> Callable[..., Signal]:
+        """A rule's ``Signal`` but for its span, filled in once (a hit only adds the span)."""
+        return partial(
+            Signal,
             cue=rule.cue,
             category=rule.category,
             weight=rule.weight,
             severity=rule.severity,
-            start=start,
-            end=end,
             source=self.source,
             rule=rule.id,
             requires=rule.requires,

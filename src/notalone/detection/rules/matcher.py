@@ -86,6 +86,10 @@ class _Resolver:
             else:
                 pending[(part.rule, part.pattern, part.count)].append((part.index, first, last))
         for (ri, _pi, count), items in pending.items():
+            # Most gapped patterns meet only some of their parts (a common word alone):
+            # checking that every part is there first spares sorting and chaining them.
+            if len({index for index, _first, _last in items}) < count:
+                continue
             hit = self._chain(channel, sorted(items, key=lambda t: (t[1], t[0])), count, ri)
             if hit:
                 hits.add(hit)
@@ -97,8 +101,6 @@ class _Resolver:
         by_part: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for index, first, last in items:
             by_part[index].append((first, last))
-        if any(k not in by_part for k in range(count)):
-            return None
         gap = self._gaps[ri]
         words = channel.words
         for first, last in by_part[0]:
@@ -147,7 +149,7 @@ class AutomatonMatcher:
             for part in parts:
                 if accepts(typed, part.key):
                     found.append(_located(channel, part, start, end))
-        return self._resolver.resolve(channel, found)
+        return self._resolver.resolve(channel, found) if found else []
 
 
 class ReferenceMatcher:
@@ -187,7 +189,6 @@ class RegexHit:
 # Regex rules describe numbers, addresses and links; a message with no digit, "@" or dotted
 # name cannot hold one, so most messages skip them all (docs/rules.md).
 _DIGIT = re.compile(r"\d")
-_DIGITS = re.compile(r"\d+")
 _DOTTED = re.compile(r"\.(?<=[a-z0-9]\.)[a-z]")  # [a-z0-9]\.[a-z], searched for the "." first
 
 
@@ -209,13 +210,16 @@ _DOTTED_CHUNK = re.compile(rf"(?<!{_CHUNK_CHAR}){_CHUNK_CHAR}*?[a-z0-9]\.[a-z]{_
 # never scanned: a skipped regex is one that could not have matched, and verdicts stay the
 # same. Constructs it does not model (back-references, case-insensitive groups) leave a regex
 # with no prefilter: it then runs on every message that passes the gate, as before.
+# Literals are looked up with every digit written as "0" (in the regex and in the message),
+# so that shapes of digits count too: "0.0000" rules out coordinates in "giá 910.046".
 
 
 @dataclass(frozen=True, slots=True)
 class Needs:
     """What a text must hold for a regex to match in it.
 
-    ``atoms``: for each set, the text contains one of its strings.
+    ``atoms``: for each set, the text contains one of its strings (digits written as "0":
+    see ``skeleton``).
     ``digits``: the text holds at least that many digits within ``span`` characters (anywhere
     when ``span`` is None).
     """
@@ -226,6 +230,17 @@ class Needs:
 
 
 _NO_NEEDS = Needs()
+
+
+def skeleton(text: str) -> str:
+    """``text`` with every digit written as "0", where ``Needs.atoms`` are looked up."""
+    return _DIGIT.sub("0", text)
+
+
+def _shape(ch: str) -> str:
+    return "0" if ch.isdecimal() else ch
+
+
 _MAX_STRINGS = 100  # the most exact strings tracked for one piece of a regex
 _COMMON = frozenset(".,-/:'_ ")  # punctuation in most messages: alone, no use as an atom
 
@@ -337,7 +352,7 @@ class _Analysis:
         p = self.p
         if op is p.LITERAL:
             ch = chr(av)
-            return _exactly(frozenset(ch), int(ch.isdecimal()), 1)
+            return _exactly(frozenset(_shape(ch)), int(ch.isdecimal()), 1)
         if op in (p.NOT_LITERAL, p.ANY):
             return _ONE_CHAR
         if op is p.IN:
@@ -371,11 +386,11 @@ class _Analysis:
             elif op is p.RANGE and av[1] - av[0] < _MAX_STRINGS:
                 members = [chr(x) for x in range(av[0], av[1] + 1)]
             elif op is p.CATEGORY and av is p.CATEGORY_DIGIT:
-                return _Piece(None, _UNKNOWN, _UNKNOWN, (), int(digits), 1)
+                members = ["0"]  # any digit, as ``skeleton`` writes it
             else:  # NEGATE, other categories, wide ranges
                 return _ONE_CHAR
             digits = digits and all(ch.isdecimal() for ch in members)
-            chars.update(members)
+            chars.update(map(_shape, members))
         return _exactly(frozenset(chars), int(digits), 1)
 
 
@@ -449,8 +464,9 @@ class _Prefilter:
         """Indexes, ascending, of the regexes whose needs ``text`` (a cleaned text) meets."""
         present: set[int] = set()
         if self._searchable:
-            present = present.union(*map(itemgetter(1), self._automaton.iter(text)))
-        candidates = self._atomless.union(*(self._users[aid] for aid in present))
+            shapes = self._automaton.iter(skeleton(text))
+            present = present.union(*map(itemgetter(1), shapes))
+        candidates = self._atomless.union(*map(self._users.__getitem__, present))
         positions: list[int] | None = None
         out = []
         for i in sorted(candidates):
@@ -459,9 +475,7 @@ class _Prefilter:
             need = self.needs[i]
             if need.digits:
                 if positions is None:
-                    positions = []
-                    for run in _DIGITS.finditer(text):
-                        positions.extend(range(*run.span()))
+                    positions = list(map(re.Match.start, _DIGIT.finditer(text)))
                 if not _dense(positions, need.digits, need.span):
                     continue
             out.append(i)
