@@ -160,9 +160,10 @@ def _en_scam(data_dir: Path) -> TaskData:
 
 def _en_offensive(data_dir: Path) -> TaskData:
     # OLID's tweets are the one English set whose labels (offensive or not) are the engine's
-    # question for every message: Davidson's "offensive" is mostly slurs and Formspring's
-    # labels are about bullying in Q&A answers. Like the scam model, it runs on every English
-    # message: every evaluated English text leaves its training.
+    # question for every message: Davidson's "offensive" is mostly slurs (added to four fifths
+    # of OLID's training tweets, it took the other fifth's macro-F1 from 0.730 to 0.713) and
+    # Formspring's labels are about bullying in Q&A answers. Like the scam model, it runs on
+    # every English message: every evaluated English text leaves its training.
     ds = load("olid-offenseval2019", data_dir)
     banned = evaluated_texts("en", data_dir)
     train = [e for e in ds.split("train") if leak_key(e.text) not in banned]
