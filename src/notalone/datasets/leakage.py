@@ -58,15 +58,20 @@ def related(name: str) -> tuple[str, ...]:
     return RELATED.get(name, ())
 
 
-def evaluation_split(dataset: Dataset) -> list[Example]:
-    """What an evaluation of ``dataset`` scores: its official test split, the "held_out" part
-    of a false-positive slice whose other part is trained on, else everything in "all" (a
-    slice's official splits, UIT-VSMEC's, are another task's: it is scored whole)."""
+def evaluation_split_name(dataset: Dataset) -> str:
+    """The split an evaluation of ``dataset`` scores: its official "test", the "held_out" part
+    of a false-positive slice whose other part is trained on, else "all" (a slice's official
+    splits, UIT-VSMEC's, are another task's: it is scored whole)."""
     if dataset.protocol is Protocol.SPLIT:
-        return dataset.split("test")
+        return "test"
     if dataset.protocol is Protocol.FALSE_POSITIVE and "held_out" in dataset.splits:
-        return dataset.split("held_out")
-    return dataset.split("all")
+        return "held_out"
+    return "all"
+
+
+def evaluation_split(dataset: Dataset) -> list[Example]:
+    """What an evaluation of ``dataset`` scores (``evaluation_split_name``)."""
+    return dataset.split(evaluation_split_name(dataset))
 
 
 def clean_training(

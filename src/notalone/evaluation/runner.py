@@ -17,7 +17,7 @@ from pathlib import Path
 
 from notalone import metrics
 from notalone.datasets import Dataset, Example, Protocol, assert_disjoint, folds, load, without
-from notalone.datasets.leakage import evaluation_split
+from notalone.datasets.leakage import evaluation_split, evaluation_split_name
 from notalone.detection.engine import Engine
 from notalone.evaluation.baseline import C_GRID, Baseline
 from notalone.evaluation.models import EvalModel, ModelConfigs
@@ -298,7 +298,7 @@ class Runner:
                 results[config] = ConfigResult(config, m, "binary", messages_per_second=rate)
             else:
                 results[config] = ConfigResult(config, note="no labels to learn from")
-        scored = "held_out" if "held_out" in ds.splits else "all"  # as evaluation_split
+        scored = evaluation_split_name(ds)
         return DatasetResult(ds, f"{scored} (no risk expected)", results, len(texts))
 
     # -- configurations ---------------------------------------------------------------------
