@@ -189,6 +189,31 @@ def test_english_scam_model_reads_sms_scams_not_chat() -> None:
     assert not ClassifierDetector(clf).detect(Document.build(TEXT, Engine().lexicon))
 
 
+# Sites that are not among the link shapes the model's ordinary SMS were given (``links``).
+SHARED_LINKS = (
+    "did you read this? https://www.dailymail.co.uk/news/article-12345678/story.html",
+    "my scratch game is done!! https://scratch.mit.edu/projects/987654321",
+    "our poster for art class https://www.canva.com/design/DAFxYz123/view",
+    "see the school notice https://thpt-nguyendu.edu.vn/thong-bao/lich-thi-hk1",
+)
+PHISHING = (
+    "Your account will be closed. Verify your login now at http://secure-login-check.com",
+    "Congratulations! You won a $1000 Walmart gift card. Claim here: bit.ly/3xYzQ2",
+)
+
+
+def test_english_scam_model_reads_what_comes_with_a_link() -> None:
+    """A shared link is not a scam; the prize, fee or login beside it is."""
+    engine = Engine()
+    for text in SHARED_LINKS:
+        assert engine.analyze(text, "en").severity is Severity.NONE, text
+    for text in PHISHING:
+        scam = {c.id: c for c in engine.analyze(text, "en").categories}["scam"]
+        assert scam.severity >= Severity.MEDIUM, text
+    training = load_classifier("en_scam").manifest.training
+    assert training["linked_ham_share"] > 0
+
+
 def test_english_offensive_model_reads_insults_in_every_english_message() -> None:
     clf = load_classifier("en_offensive")
     m = clf.manifest

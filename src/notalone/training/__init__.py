@@ -20,6 +20,7 @@ from notalone.datasets.base import leak_key
 from notalone.datasets.leakage import evaluated_texts, held_out
 from notalone.detection.classifiers.model import Classifier, Manifest
 from notalone.training.fit import PRECISION_TARGETS, Hyper, Split, TaskData, fit_task
+from notalone.training.links import with_links
 from notalone.training.participants import TASK as PARTICIPANT_TASK
 from notalone.training.participants import train_participants
 from notalone.training.tagger import TASK as TAGGER_TASK
@@ -99,6 +100,9 @@ def _vi_scam(data_dir: Path) -> TaskData:
 
 
 _SCAM_SOURCES = ("sms-spam-uci", "smishing-mendeley")
+# The share of NUS's ordinary SMS given a shared link (``links``), fixed before measuring it:
+# 0.2 was tried afterwards on Davidson's and NUS's evaluated texts and did no better.
+LINKED_HAM_SHARE = 0.1
 
 
 def _en_scam(data_dir: Path) -> TaskData:
@@ -107,7 +111,8 @@ def _en_scam(data_dir: Path) -> TaskData:
     # half of the NUS senders add 25,000 ordinary SMS. The engine runs this model on every
     # English message, so every text any English evaluation scores leaves training: NUS's
     # held-out senders, the chat sets, the hate and self-harm sets. UCI and Mendeley are
-    # scored by cross-validation with models retrained per fold, never with this one.
+    # scored by cross-validation with models retrained per fold, never with this one. A tenth
+    # of the NUS SMS carry a link, which the scam sets hold almost only in spam (``links``).
     banned = evaluated_texts("en", data_dir, skip=_SCAM_SOURCES)
     labels: dict[str, str] = {}
     texts: dict[str, str] = {}
@@ -118,8 +123,19 @@ def _en_scam(data_dir: Path) -> TaskData:
             (e.text, "ham" if e.label == "ham" else "spam")  # smishing is spam with a hook
             for e in load("smishing-mendeley", data_dir).split("all")
         ),
-        *((e.text, "ham") for e in load("nus-sms-corpus", data_dir).split("train")),
     ]
+    # A link goes only on an NUS text that no other source holds and no evaluation scores:
+    # the checks against leakage compare texts, and a linked copy would slip past them.
+    unlinkable = banned | {leak_key(t) for t, _ in candidates} | {""}
+    nus = [e.text for e in load("nus-sms-corpus", data_dir).split("train")]
+    linkable: dict[str, str] = {}  # each text once: a linked copy beside its plain one leaks
+    for text in nus:
+        key = leak_key(text)
+        if key in unlinkable:
+            candidates.append((text, "ham"))
+        else:
+            linkable.setdefault(key, text)
+    candidates += [(t, "ham") for t in with_links(list(linkable.values()), LINKED_HAM_SHARE, 0)]
     for text, label in candidates:
         key = leak_key(text)
         if not key or key in banned:
@@ -145,12 +161,15 @@ def _en_scam(data_dir: Path) -> TaskData:
             "candidates": len(candidates),
             "removed_evaluated": sum(leak_key(t) in banned for t, _ in candidates),
             "removed_conflicting_labels": len(conflicting),
+            "linked_ham_share": LINKED_HAM_SHARE,
         },
         notes=(
             "UCI SMS and Mendeley smishing (spam and smishing as spam), with the ordinary SMS "
-            "of NUS's training senders as ham; each distinct text once, texts labelled both "
-            "ways left out, and every text of every evaluated English split removed. No dev "
-            "split: calibrated and thresholded on 5-fold out-of-fold scores."
+            "of NUS's training senders as ham, a seeded tenth of them given a link of an "
+            "everyday platform (video, post, homework document); each distinct text once, "
+            "texts labelled both ways left out, and every text of every evaluated English "
+            "split removed. No dev split: calibrated and thresholded on 5-fold out-of-fold "
+            "scores."
         ),
         # Spam is 4.8 % of the calibration data and far rarer in a child's chats: a cut at
         # precision 0.99 there is still about 0.97 where spam is 1.6 % of messages.

@@ -1,0 +1,23 @@
+"""Ordinary messages given a shared link (the scam model's link-carrying ham)."""
+
+from __future__ import annotations
+
+import re
+
+from notalone.training.links import with_links
+
+TEXTS = [f"see you at {h} after school" for h in range(2000)]
+URL = re.compile(r"(?:https?://|www\.)\S+")
+
+
+def test_a_seeded_share_carries_one_link_and_keeps_its_words() -> None:
+    linked = with_links(TEXTS, 0.1, seed=0)
+    assert linked == with_links(TEXTS, 0.1, seed=0)  # same seed, same data
+    assert linked != with_links(TEXTS, 0.1, seed=1)
+    changed = [(a, b) for a, b in zip(TEXTS, linked, strict=True) if a != b]
+    assert 150 < len(changed) < 250
+    for plain, with_link in changed:
+        (link,) = URL.findall(with_link)
+        assert URL.sub("", with_link).strip() == plain
+        assert " " not in link and "." in link
+    assert with_links(TEXTS, 0.0, seed=0) == TEXTS
