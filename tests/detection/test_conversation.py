@@ -83,6 +83,23 @@ def test_a_warning_is_judged_alone() -> None:
     assert _play(chat).assessment().severity <= Severity.LOW
 
 
+def test_a_model_agrees_only_with_the_rules_of_its_own_message() -> None:
+    """A trained model's signal is a judgement of its message, so it is not pooled: a mild
+    jab and later profanity about homework are two ordinary messages, not bullying that a
+    model confirmed."""
+    jab, moan = "nobody likes you", "damn this homework is hard"
+    engine = default_engine()
+    assert engine.analyze(jab, "en").severity is Severity.LOW  # the rules alone
+    moaned = engine.inspect(moan, "en")
+    assert moaned.assessment.severity is Severity.NONE
+    assert any(
+        s.cue == "model.en_offensive" and s.severity >= Severity.MEDIUM for s in moaned.signals
+    )
+    assert _play([("a", jab), ("a", moan)]).assessment().severity is Severity.LOW
+    # Within one message, model and rules still agree (and raise the rules a step).
+    assert _play([("a", "you are so fat")]).assessment().severity is Severity.HIGH
+
+
 def test_bad_input_changes_nothing() -> None:
     conv = Conversation([{"id": "a"}, {"id": "kid", "role": "child"}])
     conv.add({"sender": "a", "text": KIDNAPPING[0][1]})

@@ -10,7 +10,9 @@ participant reached is kept (risk persists: a threat stays a threat after small 
 State per participant is small and bounded: the signals of their last ``window`` messages with
 the evidence snippets, the highest verdict per category, the first message of each stage.
 Messages that read as a warning about a trick (a guard cue) are assessed alone and never
-pooled, so a forwarded scam warning does not combine with the next message.
+pooled, so a forwarded scam warning does not combine with the next message. The signals of
+trained message models are not pooled either: a model's judgement is of its own message, fused
+with that message's rules (``Engine``), and the participant keeps that message's verdict.
 
 The participant model (``classifiers.participant``) reads everything each participant wrote
 in English, as two running numbers (the sum of per-message scores and the count), and gives
@@ -36,7 +38,7 @@ from pydantic import BaseModel, ValidationError
 
 from notalone.detection.classifiers.participant import ParticipantModel
 from notalone.detection.detector import Signal
-from notalone.detection.engine import Engine, Verdict
+from notalone.detection.engine import MODEL_CUE_PREFIX, Engine, Verdict
 from notalone.detection.types import (
     ConversationAssessment,
     ConversationCategory,
@@ -217,7 +219,7 @@ class Conversation:
         person.window.append(entry)
         if signals:
             self._update(person, entry)
-        if inspection.assessment.categories and not signals:
+        if inspection.assessment.categories and (not signals or _has_model_cue(signals)):
             self._keep_alone(person, entry, inspection.assessment)
         model = self.participant_model
         if model is not None and inspection.language == model.language and msg.text.strip():
@@ -324,8 +326,9 @@ class Conversation:
         pooled: list[Signal] = []
         for e in person.window:
             for s in e.signals:
-                owner[id(s)] = e
-                pooled.append(s)
+                if not s.cue.startswith(MODEL_CUE_PREFIX):
+                    owner[id(s)] = e
+                    pooled.append(s)
         for verdict in self.engine.verdicts(pooled, self._language()):
             peak = person.peaks.get(verdict.category)
             if peak is None or (verdict.severity, verdict.score) > (
@@ -385,7 +388,10 @@ class Conversation:
         person.peaks[MODEL_CATEGORY] = _Peak(verdict, [*kept, *shown])
 
     def _keep_alone(self, person: _Participant, entry: _Entry, assessment) -> None:
-        """A guarded message's own verdict (it is never pooled)."""
+        """A message's own verdict, where it is not pooled: a guarded message's, and that of a
+        message a trained model read (a model judges its message, and agrees with that
+        message's rules only: pooled beside the rules of 50 messages, one profane chatter's
+        "agreement" lifted ordinary chat to ``high``)."""
         for c in assessment.categories:
             peak = person.peaks.get(c.id)
             if peak is None or (c.severity, c.score) > (peak.verdict.severity, peak.verdict.score):
@@ -506,6 +512,10 @@ def _evidence(shown: Iterable[Signal], owner: dict[int, _Entry]) -> list[Message
                 message_id=e.message_id,
             )
     return [seen[k] for k in sorted(seen, key=lambda k: (k[0], k[1], k[2], k[3] or ""))]
+
+
+def _has_model_cue(signals: Iterable[Signal]) -> bool:
+    return any(s.cue.startswith(MODEL_CUE_PREFIX) for s in signals)
 
 
 def _plain(s: Signal, entry: _Entry) -> Evidence:
