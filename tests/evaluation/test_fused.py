@@ -97,3 +97,19 @@ def test_a_shipped_model_that_saw_an_evaluated_text_is_left_out(tmp_path: Path) 
     assert result.results["fused"].metrics is not None
     text = markdown([result], command="notalone evaluate --file bullying.csv", environment="")
     assert "Rules + model ran without model.en_scam (it was trained on 10 of these texts)." in text
+
+
+def test_a_dataset_is_answered_by_its_own_categories(tmp_path: Path) -> None:
+    """On a spam set a ham that reads as bullying is not a spam; on a false-alarm slice
+    (no risk labels) every category counts."""
+    from notalone.detection.engine import Engine
+    from notalone.evaluation.runner import answers
+
+    insult = Engine(classifiers=False).analyze("you are so fat", "en")
+    assert {c.id for c in insult.categories} == {"cyberbullying"}
+    assert not answers(_scams(tmp_path))(insult)
+    assert answers(_bullying(tmp_path))(insult)
+    chat = tmp_path / "chat.csv"
+    chat.write_text("text,label\nhello,ok\n", encoding="utf-8")
+    slice_ = load_generic(chat, "text", "label", [])
+    assert slice_.category is None and answers(slice_)(insult)

@@ -33,8 +33,8 @@ from notalone.detection.classifiers import (
 )
 from notalone.detection.detector import Document
 from notalone.detection.engine import Engine
+from notalone.detection.types import Assessment
 from notalone.errors import DatasetError
-from notalone.taxonomy import FLAG_SEVERITY
 from notalone.training import DATASET_TASKS, TASKS
 from notalone.training.fit import (
     Split,
@@ -50,6 +50,7 @@ CALIBRATION_SHARE = 0.2  # of each training fold, held out to calibrate and set 
 MIN_PER_LABEL = 5  # so that the calibration fifth holds every label
 
 Predict = Callable[[str], str]
+Flagged = Callable[[Assessment], bool]  # does the verdict answer the dataset's question?
 SpanPredict = Callable[[str], list[tuple[int, int]]]
 
 
@@ -244,9 +245,9 @@ class ModelConfigs:
     def _tagger_texts(self) -> list[str]:
         return [e.text for e in tagger_training_examples(self._data_dir())]
 
-    def fused(self, model: EvalModel, rules_engine: Engine) -> Predict:
+    def fused(self, model: EvalModel, rules_engine: Engine, flagged: Flagged) -> Predict:
         """The engine's verdict with ``model`` as its classifier, in the dataset's labels:
-        flagged → the model's likeliest risk label, not flagged → its likeliest other label."""
+        ``flagged`` → the model's likeliest risk label, not → its likeliest other label."""
         engine = self.engine(model, rules_engine)
         clf = model.classifier
         language = clf.manifest.language
@@ -254,9 +255,9 @@ class ModelConfigs:
         labels = clf.labels
 
         def predict(text: str) -> str:
-            flagged = engine.analyze(text, language).severity >= FLAG_SEVERITY
+            is_risky = flagged(engine.analyze(text, language))
             probs = clf.predict_proba(text)
-            pool = [label for label, pos in zip(labels, risky, strict=True) if pos == flagged]
+            pool = [label for label, pos in zip(labels, risky, strict=True) if pos == is_risky]
             return max(pool, key=probs.__getitem__)
 
         return predict

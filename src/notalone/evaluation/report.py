@@ -50,7 +50,10 @@ def markdown(results: Sequence[DatasetResult], *, command: str, environment: str
         "Each dataset is scored under the protocol its `SOURCE.md` names. *native* rows use the "
         "dataset's own labels; *binary* rows (rules, which only say risk / no risk) score "
         "the dataset's risk labels against everything else. Precision, recall, F1 and F0.5 are "
-        "for the risk class. Cross-validated numbers are the mean over 5 folds (± sd in the "
+        "for the risk class. The rules and fused rows count a message as risky when `analyze` "
+        "flags (severity ≥ `medium`) a category answering the dataset's: its own, plus `threat` "
+        "for offensive language and `sexual_content` / `sextortion` for grooming; on the "
+        "false-alarm slices every category counts. Cross-validated numbers are the mean over 5 folds (± sd in the "
         "JSON output). Published numbers marked † are recalled or unverified in `SOURCE.md`: "
         "do not quote them as fact. msg/s is one message per call on one core.",
         "",

@@ -19,6 +19,7 @@ from notalone import metrics
 from notalone.datasets import Dataset, Example, Protocol, assert_disjoint, folds, load, without
 from notalone.datasets.leakage import evaluation_split, evaluation_split_name
 from notalone.detection.engine import Engine
+from notalone.detection.types import Assessment
 from notalone.evaluation.baseline import C_GRID, Baseline
 from notalone.evaluation.models import EvalModel, ModelConfigs
 from notalone.taxonomy import FLAG_SEVERITY
@@ -33,6 +34,15 @@ STREAM_PREFIX = 4000  # characters of a chat stream the message-level configurat
 
 Predict = Callable[[str], str]
 Progress = Callable[[str], None]
+#: Our categories that answer a labelled dataset's question (its ``category``). An offensive-
+#: language set's risk is bullying or a threat; a chat predator's, grooming, sexual talk or
+#: sextortion. A flag in another category is not the dataset's positive (an offensive SMS is
+#: not spam, a link-sharing tweet flagged as a scam is not hate): its cost is measured on the
+#: false-alarm slices, where every category counts.
+ANSWERS: dict[str, frozenset[str]] = {
+    "cyberbullying": frozenset({"cyberbullying", "threat"}),
+    "grooming": frozenset({"grooming", "sexual_content", "sextortion"}),
+}
 
 
 @dataclass
@@ -150,7 +160,7 @@ class Runner:
             elif model is None:
                 results[config] = ConfigResult(config, note="no risk labels to learn from")
             else:
-                predict = model.predict if config == "model" else self._fuse(model)
+                predict = model.predict if config == "model" else self._fuse(ds, model)
                 results[config] = self._score(ds, test, predict, config)
             if ds.headline == "span_f1" and results[config].metrics is not None:
                 self._add_spans(ds, results[config], test, model)
@@ -202,7 +212,7 @@ class Runner:
                     notes[config] = "no risk labels to learn from"
                     continue
                 else:
-                    predict = model.predict if config == "model" else self._fuse(model)
+                    predict = model.predict if config == "model" else self._fuse(ds, model)
                 preds, rate = _timed(predict, texts)
                 gold = [e.label for e in test]
                 if config == "rules":
@@ -332,14 +342,15 @@ class Runner:
         return ConfigResult(config, m, "binary", messages_per_second=rate)
 
     def _engine_predict(self, ds: Dataset, engine: Engine) -> Predict:
+        flagged = answers(ds)
+
         def predict(text: str) -> str:
-            flagged = engine.analyze(text, ds.language).severity >= FLAG_SEVERITY
-            return POSITIVE if flagged else NEGATIVE
+            return POSITIVE if flagged(engine.analyze(text, ds.language)) else NEGATIVE
 
         return predict
 
-    def _fuse(self, model: EvalModel) -> Predict:
-        return self.models.fused(model, self.fused_engine)
+    def _fuse(self, ds: Dataset, model: EvalModel) -> Predict:
+        return self.models.fused(model, self.fused_engine, answers(ds))
 
     def _score(
         self, ds: Dataset, test: list[Example], predict: Predict, config: str
@@ -351,6 +362,20 @@ class Runner:
 
 
 # -- helpers ------------------------------------------------------------------------------------
+
+
+def answers(ds: Dataset) -> Callable[[Assessment], bool]:
+    """Whether a verdict flags (severity ≥ ``FLAG_SEVERITY``) a category answering ``ds``'s
+    question (``ANSWERS``); any category on a set with no risk labels."""
+    own = ANSWERS.get(ds.category, frozenset({ds.category})) if ds.category else None
+
+    def flagged(assessment: Assessment) -> bool:
+        return any(
+            c.severity >= FLAG_SEVERITY and (own is None or c.id in own)
+            for c in assessment.categories
+        )
+
+    return flagged
 
 
 def texts_of(examples: Sequence[Example]) -> list[str]:
