@@ -12,6 +12,7 @@ from notalone.errors import DatasetError
 from notalone.evaluation.conversations import (
     Participant,
     PredatorReport,
+    predator_severity,
     run_predators,
     run_scenarios,
     scenarios,
@@ -38,6 +39,20 @@ def test_identification_counts() -> None:
     ew = report.early_warning()
     assert ew["predators_flagged"] == 2 and ew["median_messages_read"] == pytest.approx(7)
     assert ew["median_share_read"] == pytest.approx((0.4 + 0.5) / 2)
+
+
+def test_a_predator_is_identified_by_predator_categories_only() -> None:
+    """A chatter flagged for an insult is a false alarm of bullying, not a predator."""
+    from notalone import Conversation
+
+    chat = Conversation(participant_model=False)
+    chat.add({"sender": "rude", "text": "you are so fat"})
+    chat.add({"sender": "x", "text": "send me a pic of you in your underwear, dont tell ur mum"})
+    result = chat.assessment()
+    rude = next(p for p in result.participants if p.id == "rude")
+    assert rude.severity >= Severity.HIGH
+    assert predator_severity(result, "rude") is Severity.NONE
+    assert predator_severity(result, "x") >= Severity.MEDIUM
 
 
 def test_runs_on_fixture_data() -> None:

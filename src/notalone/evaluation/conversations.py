@@ -10,7 +10,8 @@ Two reports, kept apart because they measure different things:
 - ``perverted-justice``: every predator's and every decoy's stream of lines, replayed as the
   messages of one participant, against the participants of ordinary chats (NPS chat-room
   sessions, DailyDialog dialogues). A participant is identified as a predator when the
-  conversation flags them (severity ≥ the alert level; ≥ high reported too). Precision,
+  conversation flags them in grooming, sexual content or sextortion (severity ≥ the alert
+  level; ≥ high reported too). Precision,
   recall, F1 and F0.5 over participants, as PAN-2012's predator identification counts them,
   plus early-warning figures in the spirit of Vogt et al. (ACL 2021): the share of predators
   flagged and how much of their stream was read first. The cleaned release stores each side
@@ -33,7 +34,7 @@ from __future__ import annotations
 import statistics
 import time
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -44,12 +45,17 @@ from notalone.datasets import assert_disjoint, leak_key, load
 from notalone.detection.classifiers.participant import ParticipantModel
 from notalone.detection.conversation import Conversation
 from notalone.detection.engine import Engine
+from notalone.detection.types import ConversationAssessment
 from notalone.errors import DatasetError
+from notalone.evaluation.runner import ANSWERS
 from notalone.taxonomy import FLAG_SEVERITY, Severity
 from notalone.training.participants import Stream, fit_model, fold_of, hash_streams, streams
 
 Progress = Callable[[str], None]
 STREAM_MAX_BYTES = 1 << 20  # a chat line of a research set is read whole, however long
+# What identifies a predator: a flag in these categories (the participant model's included);
+# a profane chatter flagged for bullying is a false alarm of another kind, not a predator.
+PREDATOR_CATEGORIES = ANSWERS["grooming"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,12 +362,12 @@ def _run_rules(
             read += len(example.messages)
             result = conv.assessment()
             by_id = {p.id: p for p in result.participants}
-            first = result.first_flag_index
+            first = result.first_flag_index  # the chat's: early warning counts predators only
             for s in speakers:
-                p = by_id[s]
-                flag = first if p.severity >= alert_at else None
+                severity = predator_severity(result, s)
+                flag = first if severity >= alert_at else None
                 sid = f"{name}:{example.id}:{s}"
-                people.append(Participant(name, p.messages, p.severity, flag, sid))
+                people.append(Participant(name, by_id[s].messages, severity, flag, sid))
         notes.append(f"{name}: {len(ds.split(split))} conversations")
     return PredatorReport(people, read / spent if spent else 0.0, alert_at, notes)
 
@@ -373,21 +379,48 @@ def _replay(
     only grows, so the rest cannot change whether and when it was flagged)."""
     conv = Conversation(engine=engine, lang="en", alert_at=alert_at, participant_model=False)
     start = time.perf_counter()
-    n = 0
-    result = None
-    first_high = None
-    for _, text in messages:
-        result = conv.add({"sender": role, "text": text})
-        n += 1
-        if result.severity >= Severity.HIGH and first_high is None:
-            first_high = n - 1
-        if result.severity >= max(Severity.HIGH, alert_at):
-            break
+    trace = _follow(conv, role, (text for _, text in messages), alert_at, stop=True)
     elapsed = time.perf_counter() - start
-    severity = result.severity if result else Severity.NONE
-    first = result.first_flag_index if result else None
-    person = Participant(role, len(messages), severity, first, first_high_index=first_high)
-    return person, n, elapsed
+    person = Participant(
+        role, len(messages), trace.severity, trace.first_flag, first_high_index=trace.first_high
+    )
+    return person, trace.read, elapsed
+
+
+@dataclass(slots=True)
+class _Followed:
+    severity: Severity = Severity.NONE  # in ``PREDATOR_CATEGORIES``
+    first_flag: int | None = None  # first message at which it reached the alert severity
+    first_high: int | None = None
+    read: int = 0
+
+
+def _follow(
+    conv: Conversation, sender: str, texts: Iterable[str], alert_at: Severity, *, stop: bool
+) -> _Followed:
+    """Feed ``texts`` as ``sender``'s messages, following their predator-category severity
+    (``stop``: until it reached ``high``; severity only grows, so the rest cannot change
+    whether and when it was flagged)."""
+    out = _Followed()
+    for index, text in enumerate(texts):
+        severity = predator_severity(conv.add({"sender": sender, "text": text}), sender)
+        out.read, out.severity = index + 1, severity
+        if severity >= alert_at and out.first_flag is None:
+            out.first_flag = index
+        if severity >= Severity.HIGH and out.first_high is None:
+            out.first_high = index
+        if stop and severity >= max(Severity.HIGH, alert_at):
+            break
+    return out
+
+
+def predator_severity(result: ConversationAssessment, participant: str) -> Severity:
+    """``participant``'s highest severity in ``PREDATOR_CATEGORIES``."""
+    person = next(p for p in result.participants if p.id == participant)
+    return max(
+        (c.severity for c in person.categories if c.id in PREDATOR_CATEGORIES),
+        default=Severity.NONE,
+    )
 
 
 # -- the participant model, cross-validated ------------------------------------------------
@@ -532,12 +565,11 @@ def _spot_check(
     for stream in picked:
         conv = Conversation(engine=engine, lang="en", alert_at=alert_at, participant_model=model)
         start = time.perf_counter()
-        for text in stream.messages:
-            result = conv.add({"sender": "p", "text": text})
+        followed = _follow(conv, "p", stream.messages, alert_at, stop=False)
         spent += time.perf_counter() - start
         n += len(stream.messages)
         fused = _fuse(rules[stream.id], traces[stream.id], alert_at)
-        seen = (min(result.severity, Severity.HIGH), result.first_flag_index)
+        seen = (min(followed.severity, Severity.HIGH), followed.first_flag)
         want = (min(fused.severity, Severity.HIGH), fused.first_flag_index)
         if stream.group.startswith("nps-chat:"):  # replayed in its session: index differs
             seen, want = (seen[0], None), (want[0], None)

@@ -53,9 +53,10 @@ def markdown(results: Sequence[DatasetResult], *, command: str, environment: str
         "for the risk class. The rules and fused rows count a message as risky when `analyze` "
         "flags (severity ≥ `medium`) a category answering the dataset's: its own, plus `threat` "
         "for offensive language and `sexual_content` / `sextortion` for grooming; on the "
-        "false-alarm slices every category counts. Cross-validated numbers are the mean over 5 folds (± sd in the "
-        "JSON output). Published numbers marked † are recalled or unverified in `SOURCE.md`: "
-        "do not quote them as fact. msg/s is one message per call on one core.",
+        "false-alarm slices every category counts. Cross-validated numbers are the mean over 5 "
+        "folds (± sd in the JSON output). Published numbers marked † are recalled or "
+        "unverified in `SOURCE.md`: do not quote them as fact. msg/s is one message per call "
+        "on one core.",
         "",
     ]
     for result in results:
@@ -187,9 +188,11 @@ def conversations_markdown(
             "Every predator's and decoy's stream of lines is one participant (the cleaned "
             "release keeps the two sides in separate files, so streams are read alone); "
             "ordinary participants come from NPS chat-room sessions and DailyDialog. A "
-            "participant is identified when flagged. PAN-2012's best team reached F0.5 0.935 "
-            "on *its* task (other negatives, whole PAN corpus): not the same test, shown for "
-            "scale only. " + "; ".join(predators.notes) + ".",
+            "participant is identified when flagged in `grooming`, `sexual_content` or "
+            "`sextortion` (the participant model's verdict is `grooming`); a flag in another "
+            "category, such as a profane chatter's `cyberbullying`, is not an identification. "
+            "PAN-2012's best team reached F0.5 0.935 on *its* task (other negatives, whole PAN "
+            "corpus): not the same test, shown for scale only. " + "; ".join(predators.notes) + ".",
             "",
         ]
         if len(data["configurations"]) > 1:  # type: ignore[arg-type]
