@@ -11,11 +11,11 @@ Two reports, kept apart because they measure different things:
   messages of one participant, against the participants of ordinary chats (NPS chat-room
   sessions, DailyDialog dialogues). A participant is identified as a predator when the
   conversation flags them in grooming, sexual content or sextortion (severity ≥ the alert
-  level; ≥ high reported too). Precision,
-  recall, F1 and F0.5 over participants, as PAN-2012's predator identification counts them,
-  plus early-warning figures in the spirit of Vogt et al. (ACL 2021): the share of predators
-  flagged and how much of their stream was read first. The cleaned release stores each side
-  in its own file (turn order lost), so a stream is read alone, never interleaved.
+  level; ≥ high reported too). Precision, recall, F1 and F0.5 over participants, as
+  PAN-2012's predator identification counts them, plus early-warning figures in the spirit
+  of Vogt et al. (ACL 2021): the share of predators flagged and how much of their stream was
+  read first. The cleaned release stores each side in its own file (turn order lost), so a
+  stream is read alone, never interleaved.
 
 Two configurations are scored on the same participants. *rules*: the engine (rules and the
 shipped message models) alone; nothing of it was trained on these sets. *rules + participant
@@ -375,8 +375,7 @@ def _run_rules(
 def _replay(
     engine: Engine, role: str, messages: Sequence[tuple[str, str]], alert_at: Severity
 ) -> tuple[Participant, int, float]:
-    """One stream as one participant's messages; stops once it reached ``high`` (severity
-    only grows, so the rest cannot change whether and when it was flagged)."""
+    """One stream as one participant's messages, read until it reached ``high``."""
     conv = Conversation(engine=engine, lang="en", alert_at=alert_at, participant_model=False)
     start = time.perf_counter()
     trace = _follow(conv, role, (text for _, text in messages), alert_at, stop=True)
