@@ -21,7 +21,7 @@ from notalone.datasets.leakage import evaluation_split, evaluation_split_name
 from notalone.detection.engine import Engine
 from notalone.detection.types import Assessment
 from notalone.evaluation.baseline import C_GRID, Baseline
-from notalone.evaluation.models import EvalModel, ModelConfigs
+from notalone.evaluation.models import EvalModel, Flagged, ModelConfigs
 from notalone.taxonomy import FLAG_SEVERITY
 
 CONFIGS = ("rules", "model", "fused", "baseline")
@@ -364,7 +364,7 @@ class Runner:
 # -- helpers ------------------------------------------------------------------------------------
 
 
-def answers(ds: Dataset) -> Callable[[Assessment], bool]:
+def answers(ds: Dataset) -> Flagged:
     """Whether a verdict flags (severity ≥ ``FLAG_SEVERITY``) a category answering ``ds``'s
     question (``ANSWERS``); any category on a set with no risk labels."""
     own = ANSWERS.get(ds.category, frozenset({ds.category})) if ds.category else None
