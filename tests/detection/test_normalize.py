@@ -14,6 +14,7 @@ from notalone.detection.normalize import (
     _SINGLES,
     _STOPS,
     _TOKEN_OR_STOP,
+    _TRIPLE,
     BOUNDARY,
     FOLD,
     Channel,
@@ -131,6 +132,22 @@ def test_fast_stop_pattern_equals_the_plain_one(text: str) -> None:
     assert [m.span() for m in _STOPS.finditer(text, 1, max(1, len(text) - 1))] == [
         m.span() for m in PLAIN_STOPS.finditer(text, 1, max(1, len(text) - 1))
     ]
+
+
+@given(STOPPY_TEXT)
+@settings(max_examples=300, deadline=None)
+def test_one_scan_finds_the_words_of_stops_then_words(text: str) -> None:
+    plain = re.findall(r"[^\W_]+|¦", PLAIN_STOPS.sub(f" {BOUNDARY} ", text))
+    assert [word or BOUNDARY for word in _TOKEN_OR_STOP.findall(text)] == plain
+
+
+PLAIN_TRIPLE = re.compile(r"([^\W\d_])\1\1")
+
+
+@given(st.text(alphabet=st.sampled_from(list("aàb1²_.\n ")), max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_fast_triple_pattern_equals_the_plain_one(text: str) -> None:
+    assert bool(_TRIPLE.search(text)) == bool(PLAIN_TRIPLE.search(text))
 
 
 @given(st.lists(st.sampled_from(["a", "b", "ở", "1", "ab", "¦", "xyz"]), max_size=12))
