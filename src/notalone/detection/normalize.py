@@ -314,8 +314,12 @@ def tokenize(cleaned: Cleaned, lexicon: Lexicon) -> Tokens:
     """Words with sentence boundaries and lexicon-checked repairs, mapped to the original."""
     text = cleaned.text
     folded = cleaned.folded
-    if _JOINED_LETTERS.search(folded) and any(
-        lexicon.knows_folded(_JOINERS.sub("", m.group())) for m in _FRAGMENTS.finditer(folded)
+    # Every fragment holds a joined letter and starts at most three letters before its first
+    # one, so the fragment scan (tried at every position) starts there.
+    joined = _JOINED_LETTERS.search(folded)
+    if joined and any(
+        lexicon.knows_folded(_JOINERS.sub("", m.group()))
+        for m in _FRAGMENTS.finditer(folded, max(0, joined.start() - 3))
     ):
         return _tokenize_obfuscated(cleaned, lexicon)
     # The common case stays in C: one scan finds the words and the sentence stops, which
