@@ -9,11 +9,14 @@ from hypothesis import strategies as st
 
 from notalone.detection.lang import identify
 from notalone.detection.normalize import (
+    _FRAGMENTS,
     _IGNORABLE,
+    _JOINED_LETTERS,
     _MARKS,
     _SINGLES,
     _STOPS,
     _TOKEN_OR_STOP,
+    _TRIPLE,
     BOUNDARY,
     FOLD,
     Channel,
@@ -131,6 +134,34 @@ def test_fast_stop_pattern_equals_the_plain_one(text: str) -> None:
     assert [m.span() for m in _STOPS.finditer(text, 1, max(1, len(text) - 1))] == [
         m.span() for m in PLAIN_STOPS.finditer(text, 1, max(1, len(text) - 1))
     ]
+
+
+@given(STOPPY_TEXT)
+@settings(max_examples=300, deadline=None)
+def test_one_scan_finds_the_words_of_stops_then_words(text: str) -> None:
+    plain = re.findall(r"[^\W_]+|¦", PLAIN_STOPS.sub(f" {BOUNDARY} ", text))
+    assert [word or BOUNDARY for word in _TOKEN_OR_STOP.findall(text)] == plain
+
+
+@given(st.text(alphabet=st.sampled_from(list("abcd.-_x1é ")), max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_fragments_from_the_first_joined_letter_are_all_the_fragments(text: str) -> None:
+    joined = _JOINED_LETTERS.search(text)
+    every = [m.span() for m in _FRAGMENTS.finditer(text)]
+    if joined is None:
+        assert every == []
+    else:
+        start = max(0, joined.start() - 3)
+        assert [m.span() for m in _FRAGMENTS.finditer(text, start)] == every
+
+
+PLAIN_TRIPLE = re.compile(r"([^\W\d_])\1\1")
+
+
+@given(st.text(alphabet=st.sampled_from(list("aàb1²_.\n ")), max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_fast_triple_pattern_equals_the_plain_one(text: str) -> None:
+    assert bool(_TRIPLE.search(text)) == bool(PLAIN_TRIPLE.search(text))
 
 
 @given(st.lists(st.sampled_from(["a", "b", "ở", "1", "ab", "¦", "xyz"]), max_size=12))

@@ -56,14 +56,16 @@ _TOKEN = re.compile(r"[^\W_]+")
 # Written to start with a character class, so that ``re`` skips to the candidates in C:
 # one stop character (a full stop only when no letter or digit follows), then any more.
 _STOPS = re.compile(r"[!?;\n。¦.](?<!\.(?=[^\W_]))(?:[!?;\n。¦]|\.(?![^\W_]))*")
-_TOKEN_OR_STOP = re.compile(r"[^\W_]+|(?:[!?;\n。¦]|\.(?![^\W_]))+")
-_WORD_OR_BOUNDARY = re.compile(r"[^\W_]+|¦")
+# Words and runs of sentence stops in one scan; ``findall`` gives a word, or "" for a stop.
+_TOKEN_OR_STOP = re.compile(r"([^\W_]+)|(?:[!?;\n。¦]|\.(?![^\W_]))+")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b"})
 _NUMBER_WITH_UNIT = re.compile(r"\d+[a-zđ]{0,3}|\d+")
 _JOIN_PUNCT = frozenset(".-_*/|+~")
 _DIGIT = re.compile(r"\d")
 _MARKS = re.compile("[\u0300-\u036f]+")
-_TRIPLE = re.compile(r"([^\W\d_])\1\1")
+# Three letters alike. Any character thrice, then a check that it is a letter: a letter
+# class first would be tested at every position, which costs ``re`` several times more.
+_TRIPLE = re.compile(r"(.)\1\1(?<=[^\W\d_])")
 # Letters that are words on their own in chat (Vietnamese words and teencode pronouns).
 _STANDALONE = frozenset("aeiouymtkjrzvàáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵôơưêăâởờởừừứửựồốổỗộ")
 # Short letter groups split by joining marks ("ch-ửi", "n.g.u") that spell a known word send a
@@ -77,6 +79,7 @@ _JOINERS = re.compile(r"[.\-_*/|+~]")
 
 #: Marks a sentence boundary between tokens; no pattern may contain it.
 BOUNDARY = "¦"
+_AS_BOUNDARY = {"": BOUNDARY}  # a stop found by ``_TOKEN_OR_STOP`` as a word
 
 
 def _build_fold() -> dict[int, str]:
@@ -311,16 +314,19 @@ def tokenize(cleaned: Cleaned, lexicon: Lexicon) -> Tokens:
     """Words with sentence boundaries and lexicon-checked repairs, mapped to the original."""
     text = cleaned.text
     folded = cleaned.folded
-    if _JOINED_LETTERS.search(folded) and any(
-        lexicon.knows_folded(_JOINERS.sub("", m.group())) for m in _FRAGMENTS.finditer(folded)
+    # Every fragment holds a joined letter and starts at most three letters before its first
+    # one, so the fragment scan (tried at every position) starts there.
+    joined = _JOINED_LETTERS.search(folded)
+    if joined and any(
+        lexicon.knows_folded(_JOINERS.sub("", m.group()))
+        for m in _FRAGMENTS.finditer(folded, max(0, joined.start() - 3))
     ):
         return _tokenize_obfuscated(cleaned, lexicon)
-    # The common case stays in C: sentence stops become BOUNDARY words, and whole-text
-    # checks decide whether any per-word repair is needed at all.
-    if _STOPS.search(text):
-        words = _WORD_OR_BOUNDARY.findall(_STOPS.sub(f" {BOUNDARY} ", text))
-    else:
-        words = _TOKEN.findall(text)
+    # The common case stays in C: one scan finds the words and the sentence stops, which
+    # become BOUNDARY words; whole-text checks decide whether any per-word repair is needed.
+    words = _TOKEN_OR_STOP.findall(text)
+    if "" in words:
+        words = list(map(_AS_BOUNDARY.get, words, words))
     singles = _SINGLES.finditer(" " + " ".join(words))
     if any(lexicon.may_spell(fold(m.group(1))) for m in singles):
         return _tokenize_obfuscated(cleaned, lexicon)

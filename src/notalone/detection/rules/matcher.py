@@ -462,18 +462,23 @@ class _Prefilter:
 
     def passing(self, text: str) -> list[int]:
         """Indexes, ascending, of the regexes whose needs ``text`` (a cleaned text) meets."""
+        shapes = skeleton(text)
         present: set[int] = set()
         if self._searchable:
-            shapes = self._automaton.iter(skeleton(text))
-            present = present.union(*map(itemgetter(1), shapes))
+            present = present.union(*map(itemgetter(1), self._automaton.iter(shapes)))
         candidates = self._atomless.union(*map(self._users.__getitem__, present))
+        # Every digit is a "0" in the skeleton, and every "0" a digit: counting them is one
+        # pass in C; the positions (a match object per digit) only for a window to check.
+        digits = shapes.count("0")
         positions: list[int] | None = None
         out = []
         for i in sorted(candidates):
             if not self._atoms[i] <= present:
                 continue
             need = self.needs[i]
-            if need.digits:
+            if need.digits > digits:
+                continue
+            if need.span is not None and need.digits > 1:
                 if positions is None:
                     positions = list(map(re.Match.start, _DIGIT.finditer(text)))
                 if not _dense(positions, need.digits, need.span):
@@ -482,12 +487,9 @@ class _Prefilter:
         return out
 
 
-def _dense(positions: list[int], count: int, span: int | None) -> bool:
-    """Whether ``count`` of the ascending ``positions`` lie within ``span`` characters."""
-    if len(positions) < count:
-        return False
-    if span is None or count < 2:
-        return True
+def _dense(positions: list[int], count: int, span: int) -> bool:
+    """Whether ``count`` of the ascending ``positions`` (at least that many) lie within
+    ``span`` characters."""
     return min(map(sub, positions[count - 1 :], positions)) < span
 
 
