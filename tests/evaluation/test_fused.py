@@ -5,32 +5,16 @@ checked never to have seen the texts it reads."""
 from __future__ import annotations
 
 import csv
-import os
 from pathlib import Path
 
-import pytest
-
-from notalone.datasets import Dataset, DatasetError, default_data_dir, load_generic
+from notalone.datasets import Dataset, load_generic
 from notalone.evaluation.models import EvalModel, ModelConfigs
 from notalone.evaluation.report import markdown
 from notalone.evaluation.runner import Runner
 from notalone.training import TASKS
+from tests.shared_data import SHARED, needs_shared
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "datasets"
-
-
-def _shared() -> Path | None:
-    try:
-        root = default_data_dir()
-    except DatasetError:
-        return None
-    return root if (root / "smishing-mendeley").is_dir() else None
-
-
-SHARED = _shared()
-needs_shared = pytest.mark.skipif(
-    SHARED is None and not os.environ.get("CI"), reason="shared/datasets is not beside the checkout"
-)
 
 
 def _labelled(path: Path, rows: list[tuple[str, str]], positive: str, category: str) -> Dataset:

@@ -1,37 +1,23 @@
 """The English scam recipe's linked ham never carries a text that the leakage checks guard
-(on the real datasets: skipped where they are not beside the checkout, except on CI)."""
+(on the real datasets)."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from notalone.datasets import DatasetError, default_data_dir, leak_key, load
+from notalone.datasets import leak_key, load
 from notalone.datasets.leakage import evaluated_texts
 from notalone.training import _SCAM_SOURCES, LINKED_HAM_SHARE, TASKS
+from tests.shared_data import SHARED, needs_shared
 
 
-def _data_dir():
-    try:
-        root = default_data_dir()
-    except DatasetError:
-        return None
-    return root if (root / "smishing-mendeley").is_dir() else None
-
-
-DATA = _data_dir()
-pytestmark = pytest.mark.skipif(
-    DATA is None and not os.environ.get("CI"), reason="shared/datasets is not beside the checkout"
-)
-
-
+@needs_shared
 def test_links_go_only_on_unshared_unevaluated_nus_texts() -> None:
-    assert DATA is not None, "CI must have shared/datasets beside the checkout"
-    data = TASKS["en_scam"](DATA)
-    sources = {name: [e.text for e in load(name, DATA).split("all")] for name in _SCAM_SOURCES}
-    nus = {leak_key(e.text) for e in load("nus-sms-corpus", DATA).split("train")}
-    guarded = evaluated_texts("en", DATA, skip=_SCAM_SOURCES)
+    assert SHARED is not None, "CI must have shared/datasets beside the checkout"
+    data = TASKS["en_scam"](SHARED)
+    sources = {name: [e.text for e in load(name, SHARED).split("all")] for name in _SCAM_SOURCES}
+    nus = {leak_key(e.text) for e in load("nus-sms-corpus", SHARED).split("train")}
+    guarded = evaluated_texts("en", SHARED, skip=_SCAM_SOURCES)
     guarded |= {leak_key(t) for texts in sources.values() for t in texts}
     plain = guarded | nus
     linked = [t for t in data.train.texts if leak_key(t) not in plain]

@@ -24,8 +24,6 @@ _WORDS = (
     "Minecraft", "Photosynthesis", "Ha_Long_Bay", "Football", "Solar_System", "Pho", "Dinosaur",
     "Harry_Potter", "World_War_II", "Vietnam", "Python_(programming_language)", "Volcano",
 )  # fmt: skip
-
-
 _TOPICS = ("world", "science", "sport", "technology", "education", "culture", "asia")
 
 
