@@ -14,16 +14,14 @@ from notalone.detection.normalize import clean
 from notalone.detection.rules.matcher import (
     AutomatonMatcher,
     Hit,
-    Needs,
     ReferenceMatcher,
     RegexMatcher,
-    _Prefilter,
     _Resolver,
     compile_parts,
-    needs,
     pattern_words,
 )
 from notalone.detection.rules.pack import load_rules
+from notalone.detection.rules.prefilter import Prefilter
 
 RULES = load_rules()
 MATCHERS = {
@@ -102,49 +100,13 @@ REGEX_MATCHERS = {
 }
 
 
-def test_needs_finds_literals_and_digits() -> None:
-    school = needs(r"\b(?:lớp|lop)\s*(?:[1-9]|1[0-2])\b")
-    assert school.atoms == (frozenset({"lớp", "lop"}),)
-    assert school.digits == 1
-    phone = needs(r"(?<!\d)0\d{9}(?!\d)")
-    assert (phone.digits, phone.span) == (10, 10)
-    email = needs(r"\b[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b")
-    assert all("@" in s for s in email.atoms[0])
-    # Few enough strings are spelled out; a repeat that may be absent needs nothing.
-    assert needs(r"x(?:abc)?y").atoms == (frozenset({"xy", "xabcy"}),)
-    assert needs(r"(?:abc|abd)e").atoms == (frozenset({"abce", "abde"}),)
-    assert needs(r"xx\w*(?:abc)*yy").atoms == (frozenset({"xx"}), frozenset({"yy"}))
-    assert needs(r"xx\w*(?:abc)+yy").atoms == (
-        frozenset({"abc"}),
-        frozenset({"abcyy"}),
-        frozenset({"xx"}),
-    )
-
-
-def test_needs_knows_shapes_of_digits() -> None:
-    """Digits are looked up as "0": a coordinate needs a dot and four digits after it."""
-    coordinates = r"(?<!\d)-?\d{1,2}\.\d{4,}\s*,\s*-?\d{2,3}\.\d{4,}(?!\d)"
-    assert frozenset({"0.0000"}) in needs(coordinates).atoms
-    assert needs(r"[0-3]x[\d.]").atoms == (frozenset({"0x0", "0x."}),)
-    prefilter = _Prefilter([needs(coordinates)])
-    assert prefilter.passing("10.7769, 106.7009") == [0]
-    assert prefilter.passing("nạp 910.046 vnđ, gọi 0912.345.678 trước 17h") == []
-    assert prefilter.passing("١٠.٧٧٦٩, ١٠٦.٧٠٠٩") == [0]  # any decimal digit, as ``\d``
-
-
-def test_needs_gives_up_on_what_it_does_not_model() -> None:
-    assert needs(r"(ab)\1") == Needs()
-    assert needs(r"(?i)bit\.ly") == Needs()
-    assert needs(r"a(?i:bc)") == Needs()
-
-
 @given(st.data())
 @settings(max_examples=600, deadline=None)
 def test_prefilter_never_skips_a_regex_that_matches(data: st.DataObject) -> None:
     rx = data.draw(st.sampled_from(SHIPPED_REGEXES))
     text = data.draw(st.from_regex(rx))
     if re.search(rx, text):
-        assert _Prefilter([needs(rx)]).passing(text) == [0]
+        assert Prefilter([rx]).passing(text) == [0]
 
 
 @given(

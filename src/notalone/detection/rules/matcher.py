@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from operator import itemgetter, sub
 
 import ahocorasick
 
 from notalone.detection.lang import LanguagePack
 from notalone.detection.normalize import BOUNDARY, Channel, Cleaned, accepts, clean, fold
 from notalone.detection.rules.pack import Rule
+from notalone.detection.rules.prefilter import Prefilter
 from notalone.errors import RulePackError
 
 GAP = "..."
@@ -142,13 +142,18 @@ class AutomatonMatcher:
         if self._empty:
             return []
         found: list[tuple[Part, int, int]] = []
-        text = channel.text
-        for end, (length, parts) in self._automaton.iter(channel.folded):
+        text, folded = channel.text, channel.folded
+        token_at = channel.token_at
+        for end, (length, parts) in self._automaton.iter(folded):
             start = end - length + 1
             typed = text[start : end + 1]
+            # Typed without accents, the words stand for every part folding to them.
+            unaccented = typed == folded[start : end + 1]
+            first = token_at(start + 1)
+            last = token_at(end - 1)
             for part in parts:
-                if accepts(typed, part.key):
-                    found.append(_located(channel, part, start, end))
+                if unaccented or accepts(typed, part.key):
+                    found.append((part, first, token_at(end) if part.prefix else last))
         return self._resolver.resolve(channel, found) if found else []
 
 
@@ -202,312 +207,23 @@ _CHUNK_CHAR = r"[^\s\"'<>()\[\]]"
 _DOTTED_CHUNK = re.compile(rf"(?<!{_CHUNK_CHAR}){_CHUNK_CHAR}*?[a-z0-9]\.[a-z]{_CHUNK_CHAR}*")
 
 
-# -- regex prefilters -------------------------------------------------------------------------
-#
-# Most regex rules can only match a message that holds some literal ("@", "tuổi", "bit.ly/")
-# or a dense run of digits (a phone number). ``needs`` works such a necessary condition out
-# of the parsed regex (the idea of RE2's prefilters), so that a message meeting none of it is
-# never scanned: a skipped regex is one that could not have matched, and verdicts stay the
-# same. Constructs it does not model (back-references, case-insensitive groups) leave a regex
-# with no prefilter: it then runs on every message that passes the gate, as before.
-# Literals are looked up with every digit written as "0" (in the regex and in the message),
-# so that shapes of digits count too: "0.0000" rules out coordinates in "giá 910.046".
-
-
-@dataclass(frozen=True, slots=True)
-class Needs:
-    """What a text must hold for a regex to match in it.
-
-    ``atoms``: for each set, the text contains one of its strings (digits written as "0":
-    see ``skeleton``).
-    ``digits``: the text holds at least that many digits within ``span`` characters (anywhere
-    when ``span`` is None).
-    """
-
-    atoms: tuple[frozenset[str], ...] = ()
-    digits: int = 0
-    span: int | None = None
-
-
-_NO_NEEDS = Needs()
-
-
-def skeleton(text: str) -> str:
-    """``text`` with every digit written as "0", where ``Needs.atoms`` are looked up."""
-    return _DIGIT.sub("0", text)
-
-
-def _shape(ch: str) -> str:
-    return "0" if ch.isdecimal() else ch
-
-
-_MAX_STRINGS = 100  # the most exact strings tracked for one piece of a regex
-_COMMON = frozenset(".,-/:'_ ")  # punctuation in most messages: alone, no use as an atom
-
-
-@dataclass(frozen=True, slots=True)
-class _Piece:
-    """What one piece of a parsed regex consumes: every string it can match (``exact``, when
-    there are few), the strings every match starts and ends with, sets of strings one of which
-    is always in the text (``atoms``), its fewest digits and its longest length."""
-
-    exact: frozenset[str] | None
-    prefix: frozenset[str]  # {""}: nothing known
-    suffix: frozenset[str]
-    atoms: tuple[frozenset[str], ...]
-    digits: int
-    length: int | None  # None: unbounded
-
-
-_UNKNOWN = frozenset({""})
-_EMPTY = _Piece(_UNKNOWN, _UNKNOWN, _UNKNOWN, (), 0, 0)  # a zero-width assertion
-_ONE_CHAR = _Piece(None, _UNKNOWN, _UNKNOWN, (), 0, 1)
-
-
-class _Unsupported(Exception):
-    """A construct the analysis does not model (back-references, case folding ...)."""
-
-
-def needs(pattern: str) -> Needs:
-    """A necessary condition for ``pattern`` to match; ``Needs()`` (none) when in doubt."""
-    try:
-        from re import _parser  # the standard library's own regex parser (CPython 3.11+)
-
-        parsed = _parser.parse(pattern)
-        if parsed.state.flags & (re.IGNORECASE | re.LOCALE):
-            raise _Unsupported
-        piece = _Analysis(_parser).sequence(parsed)
-    except (ImportError, AttributeError, ValueError, _Unsupported):
-        return _NO_NEEDS
-    atoms = {a for a in (*piece.atoms, *_exact_atom(piece)) if _useful(a)}
-    return Needs(tuple(sorted(atoms, key=sorted)), piece.digits, piece.length)
-
-
-def _useful(atom: frozenset[str]) -> bool:
-    """Whether looking ``atom`` up can rule out many messages: no string of it is only
-    digits, or a single letter or common punctuation mark (or two, a pair of letters aside)."""
-
-    def rare(s: str) -> bool:
-        if s.isdecimal():  # digits alone: the digit count says about as much, more cheaply
-            return False
-        return len(s) > 2 or (len(s) == 2 and s.isalpha()) or any(_rare_char(c) for c in s)
-
-    return bool(atom) and all(rare(s) for s in atom)
-
-
-def _rare_char(ch: str) -> bool:
-    return not ch.isalnum() and not ch.isspace() and ch not in _COMMON
-
-
-def _exact_atom(piece: _Piece) -> tuple[frozenset[str], ...]:
-    return (piece.exact,) if piece.exact is not None else ()
-
-
-def _product(left: frozenset[str], right: frozenset[str]) -> frozenset[str] | None:
-    if len(left) * len(right) > _MAX_STRINGS:
-        return None
-    return frozenset(a + b for a in left for b in right)
-
-
-def _union(sets: list[frozenset[str]]) -> frozenset[str]:
-    union = frozenset[str]().union(*sets)
-    return union if len(union) <= _MAX_STRINGS else _UNKNOWN
-
-
-def _best(atoms: list[frozenset[str]]) -> frozenset[str] | None:
-    """The atom most likely to rule a message out: long strings, then few of them."""
-    useful = [a for a in atoms if _useful(a)]
-    return max(useful, key=lambda a: (min(map(len, a)) >= 3, -len(a)), default=None)
-
-
-class _Analysis:
-    """Walks a pattern parsed by ``re._parser`` (its opcodes are read from that module)."""
-
-    def __init__(self, parser) -> None:
-        self.p = parser
-
-    def sequence(self, items) -> _Piece:
-        run = _UNKNOWN  # exact strings of the current run of exact pieces
-        prefix: frozenset[str] | None = None  # set when the first inexact piece ends a run
-        atoms: list[frozenset[str]] = []
-        digits, length = 0, 0
-        for op, av in items:
-            piece = self.node(op, av)
-            atoms.extend(piece.atoms)
-            digits += piece.digits
-            length = None if length is None or piece.length is None else length + piece.length
-            if piece.exact is not None and (longer := _product(run, piece.exact)) is not None:
-                run = longer
-                continue
-            closed = _product(run, piece.prefix) or run  # the run and how the next piece starts
-            atoms += [run, closed]
-            if prefix is None:
-                prefix = closed
-            run = piece.exact if piece.exact is not None else piece.suffix
-        if prefix is None:  # every piece exact
-            return _Piece(run, run, run, tuple(atoms), digits, length)
-        return _Piece(None, prefix, run, (*atoms, run), digits, length)
-
-    def node(self, op, av) -> _Piece:
-        p = self.p
-        if op is p.LITERAL:
-            ch = chr(av)
-            return _exactly(frozenset(_shape(ch)), int(ch.isdecimal()), 1)
-        if op in (p.NOT_LITERAL, p.ANY):
-            return _ONE_CHAR
-        if op is p.IN:
-            return self.charset(av)
-        if op in (p.AT, p.ASSERT_NOT):
-            return _EMPTY
-        if op is p.ASSERT:  # consumes nothing, but what it looks at is in the text
-            inner = self.sequence(av[1])
-            return _Piece(_UNKNOWN, _UNKNOWN, _UNKNOWN, (*inner.atoms, *_exact_atom(inner)), 0, 0)
-        if op is p.SUBPATTERN:
-            _group, add_flags, del_flags, sub = av
-            if add_flags or del_flags:
-                raise _Unsupported
-            return self.sequence(sub)
-        if op is p.ATOMIC_GROUP:
-            return self.sequence(av)
-        if op is p.BRANCH:
-            return _branch([self.sequence(alt) for alt in av[1]])
-        if op in (p.MAX_REPEAT, p.MIN_REPEAT, p.POSSESSIVE_REPEAT):
-            low, high, sub = av
-            return _repeat(low, None if high is p.MAXREPEAT else high, self.sequence(sub))
-        raise _Unsupported
-
-    def charset(self, items) -> _Piece:
-        p = self.p
-        chars: set[str] | None = set()
-        digits = bool(items)  # every character of the set is a digit
-        for op, av in items:
-            if op is p.LITERAL:
-                members = [chr(av)]
-            elif op is p.RANGE and av[1] - av[0] < _MAX_STRINGS:
-                members = [chr(x) for x in range(av[0], av[1] + 1)]
-            elif op is p.CATEGORY and av is p.CATEGORY_DIGIT:
-                members = ["0"]  # any digit, as ``skeleton`` writes it
-            else:  # NEGATE, other categories, wide ranges
-                return _ONE_CHAR
-            digits = digits and all(ch.isdecimal() for ch in members)
-            chars.update(map(_shape, members))
-        return _exactly(frozenset(chars), int(digits), 1)
-
-
-def _exactly(strings: frozenset[str], digits: int, length: int | None) -> _Piece:
-    return _Piece(strings, strings, strings, (), digits, length)
-
-
-def _branch(alternatives: list[_Piece]) -> _Piece:
-    digits = min(a.digits for a in alternatives)
-    lengths = [a.length for a in alternatives]
-    length = None if None in lengths else max(lengths)  # type: ignore[type-var]
-    if all(a.exact is not None for a in alternatives):
-        union = _union([a.exact for a in alternatives])  # type: ignore[misc]
-        if union is not _UNKNOWN:
-            return _exactly(union, digits, length)
-    prefix = _union([a.prefix for a in alternatives])
-    suffix = _union([a.suffix for a in alternatives])
-    # Every match holds one alternative, so it holds the best atom of one of them.
-    best = [_best([*a.atoms, *_exact_atom(a)]) for a in alternatives]
-    atoms = (_union(best),) if None not in best else ()  # type: ignore[list-item]
-    return _Piece(None, prefix, suffix, atoms, digits, length)
-
-
-def _repeat(low: int, high: int | None, sub: _Piece) -> _Piece:
-    length = None if high is None or sub.length is None else high * sub.length
-    digits = low * sub.digits
-    if low == 0 and high == 1 and sub.exact is not None:
-        return _exactly(sub.exact | _UNKNOWN, 0, length)
-    if low == 0:
-        return _Piece(None, _UNKNOWN, _UNKNOWN, (), 0, length)
-    if sub.exact is None:
-        return _Piece(None, sub.prefix, sub.suffix, sub.atoms, digits, length)
-    first = sub.exact  # every match starts (and ends) with ``low`` copies of ``sub``
-    for _ in range(low - 1):
-        if (longer := _product(first, sub.exact)) is None:
-            return _Piece(None, first, first, (first,), digits, length)
-        first = longer
-    if low == high:
-        return _exactly(first, digits, length)
-    return _Piece(None, first, first, (first,), digits, length)
-
-
-class _Prefilter:
-    """Which of a list of regexes a message meets the ``Needs`` of: one Aho-Corasick pass
-    over the message finds the atoms, then its digit positions if a candidate needs them."""
-
-    def __init__(self, needs: list[Needs]) -> None:
-        self.needs = needs
-        ids: dict[frozenset[str], int] = {}
-        for n in self.needs:
-            for atom in n.atoms:
-                ids.setdefault(atom, len(ids))
-        self._atoms = [frozenset(ids[a] for a in n.atoms) for n in self.needs]
-        # Which regexes need each atom; regexes needing none are always candidates.
-        self._users: list[set[int]] = [set() for _ in ids]
-        for i, atoms in enumerate(self._atoms):
-            for aid in atoms:
-                self._users[aid].add(i)
-        self._atomless = frozenset(i for i, atoms in enumerate(self._atoms) if not atoms)
-        holders: dict[str, set[int]] = defaultdict(set)
-        for atom, aid in ids.items():
-            for string in atom:
-                holders[string].add(aid)
-        self._automaton = ahocorasick.Automaton()
-        for string, aids in holders.items():
-            self._automaton.add_word(string, tuple(sorted(aids)))
-        self._automaton.make_automaton()
-        self._searchable = bool(holders)
-
-    def passing(self, text: str) -> list[int]:
-        """Indexes, ascending, of the regexes whose needs ``text`` (a cleaned text) meets."""
-        shapes = skeleton(text)
-        present: set[int] = set()
-        if self._searchable:
-            present = present.union(*map(itemgetter(1), self._automaton.iter(shapes)))
-        candidates = self._atomless.union(*map(self._users.__getitem__, present))
-        # Every digit is a "0" in the skeleton, and every "0" a digit: counting them is one
-        # pass in C; the positions (a match object per digit) only for a window to check.
-        digits = shapes.count("0")
-        positions: list[int] | None = None
-        out = []
-        for i in sorted(candidates):
-            if not self._atoms[i] <= present:
-                continue
-            need = self.needs[i]
-            if need.digits > digits:
-                continue
-            if need.span is not None and need.digits > 1:
-                if positions is None:
-                    positions = list(map(re.Match.start, _DIGIT.finditer(text)))
-                if not _dense(positions, need.digits, need.span):
-                    continue
-            out.append(i)
-        return out
-
-
-def _dense(positions: list[int], count: int, span: int) -> bool:
-    """Whether ``count`` of the ascending ``positions`` (at least that many) lie within
-    ``span`` characters."""
-    return min(map(sub, positions[count - 1 :], positions)) < span
-
-
 class RegexMatcher:
     """The few rules that need character shapes (URLs, phone and ID numbers, e-mail).
 
     Rules with ``scope = "link"`` run on each whitespace-delimited chunk that holds a dotted
     name, not on the whole text: domain checks with look-aheads stay cheap on long messages.
-    A regex runs only on messages that hold what any of its matches needs (``Needs``: a
-    literal word such as "@" or "tuổi", enough digits close together).
+    A regex runs only on messages that Hyperscan finds it may match (``Prefilter``).
     """
 
     def __init__(self, rules: tuple[Rule, ...], *, prefilter: bool = True) -> None:
         compiled = [(ri, rule.scope, rx) for ri, rule in enumerate(rules) for rx in rule.regex]
         self._regexes = [(ri, scope == "link", re.compile(rx)) for ri, scope, rx in compiled]
         # Without the prefilter (tests), every regex runs on every message past the gate.
-        self._prefilter = _Prefilter(
-            [needs(rx) if prefilter else _NO_NEEDS for _ri, _scope, rx in compiled]
+        every = list(range(len(compiled)))
+        self._passing = (
+            Prefilter([rx for _ri, _scope, rx in compiled]).passing
+            if prefilter and compiled
+            else lambda _text: every
         )
 
     def match(self, cleaned: Cleaned) -> list[RegexHit]:
@@ -517,7 +233,7 @@ class RegexMatcher:
         text = cleaned.text
         found: list[tuple[int, int, int]] = []
         links = []
-        for i in self._prefilter.passing(text):
+        for i in self._passing(text):
             ri, link, rx = self._regexes[i]
             if link:
                 links.append((ri, rx))
