@@ -17,9 +17,9 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import accumulate, chain, compress, count, repeat, starmap
 from operator import add, not_, or_
 
@@ -238,8 +238,8 @@ class Lexicon:
                 forms.setdefault(fold(w), set()).add(w)
         self._forms = {k: tuple(sorted(v)) for k, v in forms.items()}
         self._max = max((len(w) for w in self._forms), default=0)
-        #: ``_repair`` with this lexicon, remembered per word (a dict look-up in C when seen).
-        self.repair = _Repairs(self).__getitem__
+        #: ``_repair`` with this lexicon, remembered per word.
+        self.repair = _Memo(partial(_repair, lexicon=self)).__getitem__
 
     def __contains__(self, word: str) -> bool:
         forms = self._forms.get(fold(word))
@@ -440,21 +440,22 @@ def _obfuscated_run(text: str, raw: list[tuple[int, int]], i: int) -> int:
     return j + 1
 
 
-class _Repairs(dict[str, str]):
-    """Words already repaired with one lexicon; forgets everything when it grows too big."""
+class _Memo(dict[str, str]):
+    """A word function's results, remembered per word (a dict look-up in C when seen);
+    forgets everything when it grows too big."""
 
-    __slots__ = ("_lexicon",)
+    __slots__ = ("_compute",)
     limit = 50_000
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, compute: Callable[[str], str]) -> None:
         super().__init__()
-        self._lexicon = lexicon
+        self._compute = compute
 
     def __missing__(self, word: str) -> str:
         if len(self) >= self.limit:
             self.clear()
-        repaired = self[word] = _repair(word, self._lexicon)
-        return repaired
+        result = self[word] = self._compute(word)
+        return result
 
 
 def _repair(word: str, lexicon: Lexicon) -> str:
@@ -549,4 +550,9 @@ class Channel:
 def build_channel(tokens: Tokens, expansions: dict[str, str]) -> Channel:
     words = list(map(expansions.get, tokens.words, tokens.words))  # get(w, w), in C
     text = " " + " ".join(words) + " "
-    return Channel(tokens, words, text, fold(text))
+    # Folding is per character, so the words fold one by one (and repeat: remembered).
+    folded = text if text.isascii() else " " + " ".join(map(_fold_word, words)) + " "
+    return Channel(tokens, words, text, folded)
+
+
+_fold_word = _Memo(fold).__getitem__
