@@ -56,7 +56,7 @@ _TOKEN = re.compile(r"[^\W_]+")
 # Written to start with a character class, so that ``re`` skips to the candidates in C:
 # one stop character (a full stop only when no letter or digit follows), then any more.
 _STOPS = re.compile(r"[!?;\n。¦.](?<!\.(?=[^\W_]))(?:[!?;\n。¦]|\.(?![^\W_]))*")
-# Words and runs of sentence stops in one scan; ``findall`` gives a word, or "" for a stop.
+# Words and runs of sentence stops in one scan, in order: the spans of the tokens.
 _TOKEN_OR_STOP = re.compile(r"([^\W_]+)|(?:[!?;\n。¦]|\.(?![^\W_]))+")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b"})
 _NUMBER_WITH_UNIT = re.compile(r"\d+[a-zđ]{0,3}|\d+")
@@ -79,7 +79,6 @@ _JOINERS = re.compile(r"[.\-_*/|+~]")
 
 #: Marks a sentence boundary between tokens; no pattern may contain it.
 BOUNDARY = "¦"
-_AS_BOUNDARY = {"": BOUNDARY}  # a stop found by ``_TOKEN_OR_STOP`` as a word
 
 
 def _build_fold() -> dict[int, str]:
@@ -322,11 +321,15 @@ def tokenize(cleaned: Cleaned, lexicon: Lexicon) -> Tokens:
         for m in _FRAGMENTS.finditer(folded, max(0, joined.start() - 3))
     ):
         return _tokenize_obfuscated(cleaned, lexicon)
-    # The common case stays in C: one scan finds the words and the sentence stops, which
-    # become BOUNDARY words; whole-text checks decide whether any per-word repair is needed.
-    words = _TOKEN_OR_STOP.findall(text)
-    if "" in words:
-        words = list(map(_AS_BOUNDARY.get, words, words))
+    # The common case stays in C: the text is cut at its sentence stops (a BOUNDARY word
+    # each), and the words of each sentence found in one scan (a scan for words and stops
+    # at once tries both at every character); whole-text checks decide whether any per-word
+    # repair is needed.
+    sentences = _STOPS.split(text)
+    words = _TOKEN.findall(sentences[0])
+    for sentence in sentences[1:]:
+        words.append(BOUNDARY)
+        words += _TOKEN.findall(sentence)
     singles = _SINGLES.finditer(" " + " ".join(words))
     if any(lexicon.may_spell(fold(m.group(1))) for m in singles):
         return _tokenize_obfuscated(cleaned, lexicon)
