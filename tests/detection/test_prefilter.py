@@ -69,6 +69,12 @@ def test_a_regex_hyperscan_cannot_take_runs_on_every_message() -> None:
     assert prefilter.passing("call 555") == [0, 1]
 
 
+def test_a_regex_hyperscan_refuses_leaves_the_others_scanned() -> None:
+    prefilter = Prefilter([r"\d{3}", r"(?:ab){40000}", r"tuổi"])  # Hyperscan caps repeats
+    assert prefilter.passing("nothing here") == [1]
+    assert prefilter.passing("em 12 tuổi, gọi 555") == [0, 1, 2]
+
+
 def test_a_message_with_an_unsure_character_runs_every_regex() -> None:
     prefilter = Prefilter([r"\d\s\d", r"abc"])
     assert prefilter.passing("1\x1c2") == [0, 1]  # Python's \s matches U+001C

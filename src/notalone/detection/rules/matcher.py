@@ -16,7 +16,7 @@ import ahocorasick
 from notalone.detection.lang import LanguagePack
 from notalone.detection.normalize import BOUNDARY, Channel, Cleaned, accepts, clean, fold
 from notalone.detection.rules.pack import Rule
-from notalone.detection.rules.prefilter import Prefilter
+from notalone.detection.rules.prefilter import shared_prefilter
 from notalone.errors import RulePackError
 
 GAP = "..."
@@ -221,7 +221,7 @@ class RegexMatcher:
         # Without the prefilter (tests), every regex runs on every message past the gate.
         every = list(range(len(compiled)))
         self._passing = (
-            Prefilter([rx for _ri, _scope, rx in compiled]).passing
+            shared_prefilter(tuple(rx for _ri, _scope, rx in compiled)).passing
             if prefilter and compiled
             else lambda _text: every
         )

@@ -43,19 +43,14 @@ class Prefilter:
 
     def __init__(self, patterns: Sequence[str]) -> None:
         self._every = list(range(len(patterns)))
-        written = {i: hyperscan_pattern(p) for i, p in enumerate(patterns)}
-        scanned = [i for i, p in written.items() if p is not None and _compiles(p)]
-        # A regex Hyperscan cannot take, even relaxed, runs on every message.
-        self._always = sorted(set(self._every) - set(scanned))
-        self._database: hyperscan.Database | None = None
-        if scanned:
-            self._database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-            self._database.compile(
-                expressions=[written[i] for i in scanned],
-                ids=scanned,
-                elements=len(scanned),
-                flags=_FLAGS,
-            )
+        written = {i: p for i, p in enumerate(map(hyperscan_pattern, patterns)) if p is not None}
+        self._database = _database(written)
+        if self._database is None and written:
+            # Some regex Hyperscan cannot take, even relaxed: only now is each one tried alone.
+            written = {i: p for i, p in written.items() if _database({i: p}) is not None}
+            self._database = _database(written)
+        # A regex that Hyperscan does not scan for runs on every message.
+        self._always = sorted(set(self._every) - set(written))
         self._unsure = unsure_characters()
         self._local = threading.local()
 
@@ -84,14 +79,29 @@ def _collect(regex: int, _start: int, _end: int, _flags: int, found: list[int]) 
     found.append(regex)
 
 
-def _compiles(pattern: bytes) -> bool:
+def _database(patterns: dict[int, bytes]) -> hyperscan.Database | None:
+    """One block-mode database of ``patterns`` (by id); None when there are none, or when
+    Hyperscan refuses one of them (compiling is the costly part of building a prefilter)."""
+    if not patterns:
+        return None
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     try:
-        hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK).compile(
-            expressions=[pattern], ids=[0], elements=1, flags=_FLAGS
+        database.compile(
+            expressions=list(patterns.values()),
+            ids=list(patterns),
+            elements=len(patterns),
+            flags=_FLAGS,
         )
     except hyperscan.error:
-        return False
-    return True
+        return None
+    return database
+
+
+@cache
+def shared_prefilter(patterns: tuple[str, ...]) -> Prefilter:
+    """The prefilter of ``patterns``, compiled once per process: every engine built on the
+    same rule packs scans with the same (thread-safe) database."""
+    return Prefilter(patterns)
 
 
 # -- Python's regexes written for Hyperscan ----------------------------------------------------
