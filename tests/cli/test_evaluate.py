@@ -127,6 +127,6 @@ def test_train_rebuilds_an_artifact(cli, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr.decode()
     assert {p.name for p in out.iterdir()} == {"vihsd.json", "vihsd.npz"}
     manifest = json.loads((out / "vihsd.json").read_text(encoding="utf-8"))
-    assert manifest["training"]["calibrated_on"] == "dev"
+    assert manifest["training"]["calibrated_on"] == "train-5-fold-oof"
     bad = cli("train", "bogus")
     assert bad.returncode == 2 and "unknown task" in _said(bad)

@@ -24,7 +24,7 @@ def test_vihsd(fixtures: Path) -> None:
     ds = load("vihsd", fixtures)
     assert (ds.language, ds.category, ds.protocol) == ("vi", "cyberbullying", Protocol.SPLIT)
     assert ds.labels == ("CLEAN", "OFFENSIVE", "HATE") and ds.positive == ("OFFENSIVE", "HATE")
-    assert [len(ds.split(s)) for s in ("train", "dev", "test")] == [10, 3, 4]
+    assert [len(ds.split(s)) for s in ("train", "dev", "test")] == [15, 3, 4]
     assert [e.label for e in ds.split("test")] == ["CLEAN", "CLEAN", "OFFENSIVE", "HATE"]
     assert ds.split("train")[2].text == "Mình thích bài hát này, nghe hoài không chán"
     assert ds.binary(ds.split("test")[3]) == 1 and ds.binary(ds.split("test")[0]) == 0
