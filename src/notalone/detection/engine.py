@@ -98,7 +98,12 @@ class Engine:
         self.detectors = registry.detectors
         # Rules-off still keeps the rule packs' lexicon, combinations and guards, so that a
         # "model only" configuration reads messages exactly as the fused one does.
-        self._running = [d for d in self.detectors if use_rules or d is not rule_detector]
+        # Each running detector with the languages it reads ("other": every message).
+        self._running = [
+            (d, frozenset(LANGUAGES if "other" in d.languages else d.languages))
+            for d in self.detectors
+            if use_rules or d is not rule_detector
+        ]
         self.ruleset = rule_detector.ruleset
         self.max_bytes = max_bytes
         self.advice_book = AdviceBook(advice_path)
@@ -107,10 +112,14 @@ class Engine:
         for det in self.detectors:
             words |= det.lexicon()
         self.lexicon = Lexicon(words)
-        self._combos_by_cue: dict[str, list[Combo]] = defaultdict(list)
-        for combo in self.ruleset.combos:
+        # Combinations in id order, found by position: hashing a Combo hashes all its fields,
+        # which made collecting the candidates the costliest step of ``verdicts``.
+        self._combos = tuple(sorted(self.ruleset.combos, key=lambda c: c.id))
+        by_cue: dict[str, list[int]] = defaultdict(list)
+        for i, combo in enumerate(self._combos):
             for cue in combo.cues:
-                self._combos_by_cue[cue].append(combo)
+                by_cue[cue].append(i)
+        self._combos_by_cue = {cue: tuple(found) for cue, found in by_cue.items()}
         self._clean_assessment = lru_cache(maxsize=64)(
             lambda language, locale: self._build_assessment([], language, locale)
         )
@@ -171,8 +180,8 @@ class Engine:
             return Inspection(self._assessment([], lang or "other", locale), (), lang or "other")
         doc = Document.build(text, self.lexicon, lang)
         signals: list[Signal] = []
-        for det in self._running:
-            if set(det.languages) & set(doc.languages) or "other" in det.languages:
+        for det, reads in self._running:
+            if not reads.isdisjoint(doc.languages):
                 signals.extend(det.detect(doc))
         categories = (
             [
@@ -205,8 +214,9 @@ class Engine:
             if s.category:
                 by_category[s.category].append(s)
         holding_by_cat: dict[str, list[Combo]] = defaultdict(list)
-        candidates = {c for cue in present for c in self._combos_by_cue.get(cue, ())}
-        for combo in sorted(candidates, key=lambda c: c.id):
+        candidates = {i for cue in present for i in self._combos_by_cue.get(cue, ())}
+        for i in sorted(candidates):
+            combo = self._combos[i]
             if combo.holds(present):
                 holding_by_cat[combo.category].append(combo)
         language = "vi" if language == "vi" else "en"

@@ -330,8 +330,11 @@ def tokenize(cleaned: Cleaned, lexicon: Lexicon) -> Tokens:
     for sentence in sentences[1:]:
         words.append(BOUNDARY)
         words += _TOKEN.findall(sentence)
-    singles = _SINGLES.finditer(" " + " ".join(words))
-    if any(lexicon.may_spell(fold(m.group(1))) for m in singles):
+    # Spaced-out letters need two one-letter words in a row: most messages hold fewer than
+    # two one-letter words at all, counted in C before the regex looks for a row of them.
+    if list(map(len, words)).count(1) - words.count(BOUNDARY) > 1 and any(
+        lexicon.may_spell(fold(m.group(1))) for m in _SINGLES.finditer(" " + " ".join(words))
+    ):
         return _tokenize_obfuscated(cleaned, lexicon)
     # Only a word with a digit or three letters alike can need a repair, so only texts
     # holding one go through ``_repair`` (which leaves every other word as it is).
