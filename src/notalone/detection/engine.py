@@ -131,7 +131,7 @@ class Engine:
 
     def check_input(self, text: object) -> str:
         """The message as text, or an ``InputError`` that never quotes it."""
-        if isinstance(text, bytes | bytearray):
+        if isinstance(text, (bytes, bytearray)):
             try:
                 text = bytes(text).decode("utf-8")
             except UnicodeDecodeError as exc:
