@@ -7,12 +7,13 @@ so that score and severity never disagree (docs/rules.md).
 
 Trained classifiers (``classifiers/``) take part as detectors whose cues start with
 ``model.``; their signal's severity says how confident the calibrated model is (thresholds
-chosen on dev data by the precision they reach). Fusion is bounded, because a dataset's labels
-are not our categories (ViHSD calls "đm, tao đậu đại học rồi" offensive): a model alone
-reports a category only when it is very confident (its ``high`` threshold) and then only as
-``medium``; when the rules also found the category and the model reaches ``medium``, the
-category goes one step above the rules' severity, never past ``high`` (only combinations of
-cues reach ``critical``). Below that, a model signal only raises the score inside its band.
+chosen on calibration data, never a test split, by the precision they reach). Fusion is
+bounded, because a dataset's labels are not our categories (ViHSD calls "đm, tao đậu đại học
+rồi" offensive): a model alone reports a category only when it is very confident (its
+``high`` threshold) and then only as ``medium``; when the rules also found the category and
+the model reaches ``medium``, the category goes one step above the rules' severity, never past
+``high`` (only combinations of cues reach ``critical``). Below that, a model signal only
+raises the score inside its band.
 """
 
 from __future__ import annotations
