@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.orm import Session, sessionmaker
 
 from notalone.alerts.delivery import Dispatcher, EmailSender, Sender, WebhookSender
 from notalone.detection.engine import DEFAULT_MAX_BYTES, Engine
+from notalone.errors import ConfigError
 
 
 class Settings(BaseSettings):
@@ -70,7 +71,14 @@ class Settings(BaseSettings):
 
 
 def get_settings() -> Settings:
-    return Settings()
+    """The settings, or a ``ConfigError`` naming each bad variable (not a validation dump)."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        bad = "; ".join(
+            f"NOTALONE_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
+        )
+        raise ConfigError(f"invalid setting: {bad}") from None
 
 
 def build_senders(settings: Settings) -> dict[str, Sender]:

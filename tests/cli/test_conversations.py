@@ -80,7 +80,7 @@ def test_check_reads_jsonl_messages_and_refuses_bad_files(cli, tmp_path: Path) -
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"sender": "a", "text": "hi"}\n{oops\n', encoding="utf-8")
     bad = cli("check", "--conversation", str(broken))
-    assert bad.returncode == 2 and "line 2 is not valid JSON" in _said(bad)
+    assert bad.returncode == 2 and "line 2: invalid JSON" in _said(bad)
     binary = tmp_path / "binary.json"
     binary.write_bytes(b"\xff\xfe\x00")
     assert cli("check", "--conversation", str(binary)).returncode == 2

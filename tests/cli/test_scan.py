@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 KIDNAP = "Anh là công an, em liên quan vụ rửa tiền, tuyệt đối không được cho ai biết"
@@ -67,3 +69,55 @@ def test_csv_and_text_formats(cli, tmp_path: Path) -> None:
 def test_missing_input_file_is_exit_2(cli, tmp_path: Path) -> None:
     out = cli("scan", str(tmp_path / "nope.jsonl"))
     assert out.returncode == 2 and b"does not exist" in out.stderr
+
+
+def test_strict_stops_at_a_message_the_engine_refuses(cli, tmp_path: Path) -> None:
+    src = tmp_path / "in.txt"
+    src.write_text(f"xin chào\n{'a' * 70_000}\n{KIDNAP}\nhello\n", "utf-8")
+    out = cli("scan", str(src), "--strict", "--workers", "1")
+    assert out.returncode == 2
+    assert [json.loads(x)["line"] for x in out.stdout.decode().splitlines()] == [1]
+    assert "line 2:" in out.stderr.decode() and "stopped" in out.stderr.decode()
+
+
+def test_output_that_cannot_be_written_is_exit_2_and_the_input_survives(
+    cli, tmp_path: Path
+) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": 1, "text": "hi"}\n', "utf-8")
+    same = cli("scan", str(src), "-o", str(src), "-w", "1")
+    assert same.returncode == 2 and b"is the input file" in same.stderr
+    assert src.read_text("utf-8") == '{"id": 1, "text": "hi"}\n'
+    folder = cli("scan", str(src), "-o", str(tmp_path), "-w", "1")
+    assert folder.returncode == 2 and b"cannot open" in folder.stderr
+    assert b"Traceback" not in same.stderr + folder.stderr
+
+
+def test_a_closed_output_pipe_ends_the_scan_quietly(tmp_path: Path) -> None:
+    src = tmp_path / "many.txt"
+    src.write_text("".join(f"hello friend number {i}\n" for i in range(3000)), "utf-8")
+    with subprocess.Popen(
+        [sys.executable, "-m", "notalone.cli", "scan", str(src), "-w", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        assert json.loads(proc.stdout.readline())["line"] == 1
+        proc.stdout.close()  # like `| head -1`: far more output is coming than a pipe holds
+        err = proc.stderr.read()
+        assert proc.wait(timeout=300) == 141
+    assert b"Traceback" not in err
+
+
+def test_hostile_terminal_sequences_are_shown_not_obeyed(cli) -> None:
+    out = cli("check", "kill yourself \x1b]0;PWNED\x07 \x1b[2J \u202eevil")
+    shown = out.stdout.decode()
+    assert out.returncode == 0 and "kill yourself" in shown
+    assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
+    assert "\u241b]0;PWNED" in shown
+
+
+def test_a_bad_setting_is_exit_3_naming_it(cli) -> None:
+    out = cli("check", "hi", env={"NOTALONE_MAX_MESSAGE_BYTES": "lots"})
+    assert out.returncode == 3
+    assert b"NOTALONE_MAX_MESSAGE_BYTES" in out.stderr and b"Traceback" not in out.stderr

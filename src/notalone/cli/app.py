@@ -1,7 +1,7 @@
 """The Typer application and the one place errors become exit codes.
 
 Exit codes: 0 ok, 1 risk threshold met (``--fail-on``), 2 user error, 3 environment,
-130 interrupted.
+130 interrupted, 141 (``scan``) the reader of standard output went away.
 """
 
 from __future__ import annotations

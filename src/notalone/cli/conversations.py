@@ -9,7 +9,6 @@ text.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -19,7 +18,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from notalone.cli.render import STYLES
+from notalone.cli import jsonlines
+from notalone.cli.render import STYLES, printable
 from notalone.detection.conversation import Conversation
 from notalone.detection.engine import Engine
 from notalone.detection.types import ConversationAssessment
@@ -61,43 +61,40 @@ def read_conversation_file(path: Path) -> dict:
     except OSError as exc:
         raise InputError(f"cannot read {path} ({exc.strerror})") from None
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8").removeprefix(jsonlines.BOM)
     except UnicodeDecodeError as exc:
         raise InvalidEncoding(
             f"{path} is not valid UTF-8 (bad byte at offset {exc.start})"
         ) from None
-    try:
-        return conversation_of(json.loads(text), str(path))
-    except json.JSONDecodeError:
-        pass
+    whole = jsonlines.parse(text)
+    if not isinstance(whole, jsonlines.BadLine):
+        return conversation_of(whole, str(path))
     messages = []
     for line, chunk in enumerate(text.split("\n"), start=1):
         if not chunk.strip():
             continue
-        try:
-            messages.append(json.loads(chunk))
-        except json.JSONDecodeError as exc:
+        message = jsonlines.parse(chunk)
+        if isinstance(message, jsonlines.BadLine):
             raise InputError(
-                f"{path}: line {line} is not valid JSON ({exc.msg}); give one conversation "
-                "object, or one message object per line"
-            ) from None
+                f"{path}: line {line}: {message.detail}; give one conversation object, or one "
+                "message object per line"
+            )
+        messages.append(message)
     return {"messages": messages}
 
 
 def read_conversation_lines(stream: IO[bytes]) -> Iterator[tuple[int, dict | str]]:
     """(line, conversation object) per non-empty line, or (line, problem) for a bad one."""
     for line, raw in enumerate(stream, start=1):
-        try:
-            decoded = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield line, f"not valid UTF-8 (byte {exc.start})"
+        decoded = jsonlines.decode(raw, line)
+        if isinstance(decoded, jsonlines.BadLine):
+            yield line, decoded.detail
             continue
         if not decoded.strip():
             continue
-        try:
-            obj = json.loads(decoded)
-        except json.JSONDecodeError as exc:
-            yield line, f"invalid JSON ({exc.msg} at column {exc.colno})"
+        obj = jsonlines.parse(decoded)
+        if isinstance(obj, jsonlines.BadLine):
+            yield line, obj.detail
             continue
         try:
             yield line, conversation_of(obj, f"line {line}")
@@ -124,7 +121,10 @@ def render_conversation(console: Console, result: ConversationAssessment) -> Non
     for p in result.participants:
         risks = ", ".join(getattr(BY_ID[c.id], label) for c in p.categories)
         people.add_row(
-            p.id, p.role or "", Text(p.severity.value, style=STYLES[p.severity]), risks or "—"
+            printable(p.id),
+            p.role or "",
+            Text(p.severity.value, style=STYLES[p.severity]),
+            risks or "—",
         )
     parts += [Text(""), people]
     if result.stages:
@@ -134,10 +134,10 @@ def render_conversation(console: Console, result: ConversationAssessment) -> Non
         for s in result.stages:
             timeline.add_row(
                 str(s.index),
-                s.sender,
+                printable(s.sender),
                 getattr(BY_ID[s.category], label),
                 s.name,
-                ", ".join(f"“{e.text}”" for e in s.evidence[:3]),
+                printable(", ".join(f"“{e.text}”" for e in s.evidence[:3])),
             )
         parts += [Text(""), timeline]
     for c in result.categories:

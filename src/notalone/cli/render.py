@@ -19,10 +19,25 @@ STYLES = {
 }
 _LABEL = {"vi": "label_vi", "en": "label_en"}
 
+# A message can carry terminal escape sequences (retitle the window, clear the screen) and
+# bidirectional overrides that reorder what is shown. Each such character is printed as a
+# visible stand-in, one for one, so that evidence offsets still point at the right place.
+_SHOWN = {c: 0x2400 + c for c in range(0x20) if chr(c) not in "\n\t"}
+_SHOWN[0x7F] = 0x2421  # DEL
+_SHOWN.update(dict.fromkeys(range(0x80, 0xA0), 0xFFFD))  # C1 controls (CSI, OSC...)
+_SHOWN.update(
+    dict.fromkeys((0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)), 0xFFFD)
+)
+
+
+def printable(text: str) -> str:
+    """``text`` safe for a terminal, same length: control characters shown, not obeyed."""
+    return text.translate(_SHOWN)
+
 
 def highlighted(text: str, assessment: Assessment) -> Text:
     """The message with every evidence span underlined in its category's colour."""
-    out = Text(text)
+    out = Text(printable(text))
     for cat in assessment.categories:
         for ev in cat.evidence:
             out.stylize(f"underline {STYLES[cat.severity]}", ev.start, ev.end)

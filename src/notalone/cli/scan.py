@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+import signal
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -24,14 +25,17 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
+from notalone.cli import jsonlines
 from notalone.cli.check import parse_severity
 from notalone.cli.conversations import assess, read_conversation_lines
+from notalone.cli.jsonlines import BadLine
 from notalone.detection.engine import Engine
 from notalone.errors import InputError, NotAloneError
 from notalone.settings import Settings, build_engine, get_settings
 from notalone.taxonomy import FLAG_SEVERITY, Severity
 
 CHUNK = 256
+_MAX_FIELD = 2**31 - 1  # the csv module's largest field size limit
 _SEVERITIES = frozenset(level.value for level in Severity)
 
 
@@ -39,6 +43,7 @@ class Format(str, Enum):
     auto = "auto"
     jsonl = "jsonl"
     csv = "csv"
+    tsv = "tsv"
     text = "text"
 
 
@@ -56,27 +61,22 @@ class Problem:
     detail: str
 
 
-def _decode(raw: bytes, line: int) -> str | Problem:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return Problem(line, "invalid_encoding", f"not valid UTF-8 (byte {exc.start})")
-
-
 def read_jsonl(stream: IO[bytes], text_field: str, id_field: str) -> Iterator[Record | Problem]:
     for line, raw in enumerate(stream, start=1):
-        decoded = _decode(raw, line)
-        if isinstance(decoded, Problem):
-            yield decoded
+        decoded = jsonlines.decode(raw, line)
+        if isinstance(decoded, BadLine):
+            yield Problem(line, *decoded)
             continue
         if not decoded.strip():
             continue
-        try:
-            obj = json.loads(decoded)
-        except json.JSONDecodeError as exc:
-            yield Problem(line, "invalid_json", f"invalid JSON ({exc.msg} at column {exc.colno})")
+        obj = jsonlines.parse(decoded)
+        if isinstance(obj, BadLine):
+            yield Problem(line, *obj)
             continue
-        if not isinstance(obj, dict) or text_field not in obj:
+        if not isinstance(obj, dict):
+            yield Problem(line, "not_object", "not a JSON object")
+            continue
+        if text_field not in obj:
             yield Problem(line, "missing_field", f"no {text_field!r} field")
             continue
         text = obj[text_field]
@@ -84,29 +84,57 @@ def read_jsonl(stream: IO[bytes], text_field: str, id_field: str) -> Iterator[Re
             yield Problem(line, "not_text", f"field {text_field!r} is not a string")
             continue
         rid = obj.get(id_field)
-        yield Record(line, rid if isinstance(rid, str | int) else None, text)
+        yield Record(line, _record_id(rid), text)
+
+
+def _record_id(value: object) -> str | int | None:
+    """An id worth echoing: a string or an integer (JSON's true is not an id)."""
+    return value if isinstance(value, str | int) and not isinstance(value, bool) else None
 
 
 def read_text(stream: IO[bytes]) -> Iterator[Record | Problem]:
     for line, raw in enumerate(stream, start=1):
-        decoded = _decode(raw, line)
-        if isinstance(decoded, Problem):
-            yield decoded
+        decoded = jsonlines.decode(raw, line)
+        if isinstance(decoded, BadLine):
+            yield Problem(line, *decoded)
             continue
         text = decoded.rstrip("\r\n")
         if text.strip():
             yield Record(line, line, text)
 
 
-def read_csv(stream: IO[bytes], text_column: str, id_column: str) -> Iterator[Record | Problem]:
-    wrapper = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")
-    reader = csv.DictReader(wrapper)
-    if reader.fieldnames is None or text_column not in reader.fieldnames:
+def read_csv(
+    stream: IO[bytes], text_column: str, id_column: str, delimiter: str = ","
+) -> Iterator[Record | Problem]:
+    # Fields as long as a line may be: an oversized message is the engine's to refuse (by
+    # line, as in the other formats), not the csv module's to abort on at 128 KiB.
+    csv.field_size_limit(_MAX_FIELD)
+    # utf-8-sig: a byte-order mark (spreadsheet exports) is not part of the first column's name.
+    wrapper = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    reader = csv.DictReader(wrapper, delimiter=delimiter)
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV header ({exc})") from None
+    if fieldnames is None or text_column not in fieldnames:
         raise InputError(
             f"CSV has no column {text_column!r}; columns are: "
-            f"{', '.join(reader.fieldnames or [])}. Use --text-column."
+            f"{', '.join(fieldnames or [])}. Use --text-column"
+            + (" (or --format tsv for tab-separated files)." if delimiter == "," else ".")
         )
-    for row in reader:
+    rows = iter(reader)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # the parser cannot find the next record after this
+            yield Problem(
+                reader.line_num,
+                "invalid_csv",
+                f"malformed CSV ({exc}); the rest of the file was not read",
+            )
+            return
         line = reader.line_num
         text = row.get(text_column)
         if text is None:
@@ -125,8 +153,10 @@ def _guess(path: Path) -> Format:
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson", ".json"):
         return Format.jsonl
-    if suffix in (".csv", ".tsv"):
+    if suffix == ".csv":
         return Format.csv
+    if suffix in (".tsv", ".tab"):
+        return Format.tsv
     return Format.text
 
 
@@ -184,8 +214,7 @@ def _conversation_records(stream: IO[bytes]) -> Iterator[Record | Problem]:
         if isinstance(item, str):
             yield Problem(line, "invalid_conversation", item)
         else:
-            rid = item.get("id")
-            yield Record(line, rid if isinstance(rid, str | int) else None, item)  # type: ignore[arg-type]
+            yield Record(line, _record_id(item.get("id")), item)  # type: ignore[arg-type]
 
 
 def _chunks(
@@ -242,12 +271,15 @@ def scan(
     threshold = parse_severity(fail_on)
     settings = get_settings()
     err = Console(stderr=True)
-    if str(input) != "-" and not input.is_file():
+    from_stdin = str(input) == "-"
+    if not from_stdin and not input.is_file():
         raise InputError(f"input file {input} does not exist or is not a file")
     if lang is not None and lang not in ("vi", "en"):
         raise InputError(f"unsupported language {lang!r}; use vi or en, or omit --lang")
-    stream: IO[bytes] = sys.stdin.buffer if str(input) == "-" else input.open("rb")
-    kind = fmt if fmt is not Format.auto else (_guess(input) if str(input) != "-" else Format.jsonl)
+    if output is not None and not from_stdin and output.exists() and output.samefile(input):
+        raise InputError(f"--output {output} is the input file; writing would erase it")
+    stream: IO[bytes] = sys.stdin.buffer if from_stdin else _open(input, "rb")
+    kind = fmt if fmt is not Format.auto else (Format.jsonl if from_stdin else _guess(input))
     if conversations and kind is not Format.jsonl:
         raise InputError("--conversations reads JSON lines (one conversation per line)")
     worker = _analyze_conversation_chunk if conversations else _analyze_chunk
@@ -255,14 +287,20 @@ def scan(
         records = _conversation_records(stream)
     elif kind is Format.jsonl:
         records = read_jsonl(stream, text_field, id_field)
-    elif kind is Format.csv:
-        records = read_csv(stream, text_column, id_column)
+    elif kind in (Format.csv, Format.tsv):
+        delimiter = "\t" if kind is Format.tsv else ","
+        records = read_csv(stream, text_column, id_column, delimiter)
     else:
         records = read_text(stream)
     n_workers = workers or os.cpu_count() or 1
     problems: list[Problem] = []
     counts: Counter[str] = Counter()
-    sink: IO[str] = output.open("w", encoding="utf-8") if output else sys.stdout
+    try:
+        sink: IO[str] = _open(output, "w") if output else sys.stdout
+    except InputError:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+        raise
     progress = Progress(
         TextColumn("scanning"),
         BarColumn(),
@@ -280,18 +318,28 @@ def scan(
             if n_workers == 1:
                 _init_worker(settings)
                 results = map(worker, chunks)
-                reached = _write(results, sink, counts, problems, threshold, progress, task)
+                reached = _write(results, sink, counts, problems, threshold, strict, progress, task)
             else:
                 with ProcessPoolExecutor(
                     n_workers, initializer=_init_worker, initargs=(settings,)
                 ) as pool:
                     results = pool.map(worker, chunks)
-                    reached = _write(results, sink, counts, problems, threshold, progress, task)
+                    reached = _write(
+                        results, sink, counts, problems, threshold, strict, progress, task
+                    )
+                    pool.shutdown(cancel_futures=True)  # --strict may stop before the end
+    except BrokenPipeError:
+        # The reader went away (``notalone scan ... | head``): stop quietly, as a shell tool
+        # killed by SIGPIPE would; stdout goes to /dev/null so the final flush stays silent.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(128 + signal.SIGPIPE) from None
     finally:
         if output:
             sink.close()
         if stream is not sys.stdin.buffer:
             stream.close()
+    if strict and problems:  # the scan stopped at the first; later lines were not read
+        problems = [min(problems, key=lambda p: p.line)]
     for p in sorted(problems, key=lambda p: p.line):
         err.print(
             f"line {p.line}: {p.detail} — {'stopped' if strict else 'skipped'}", highlight=False
@@ -310,21 +358,32 @@ def scan(
         raise typer.Exit(1)
 
 
+def _open(path: Path, mode: str) -> IO:
+    try:
+        return path.open(mode) if "b" in mode else path.open(mode, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot open {path} ({exc.strerror})") from None
+
+
 def _write(
     results: Iterator[list[Outcome]],
     sink: IO[str],
     counts: Counter[str],
     problems: list[Problem],
     threshold: Severity | None,
+    strict: bool,
     progress: Progress,
     task: TaskID,
 ) -> bool:
-    """Write outcomes in input order; True when some message reached ``threshold``."""
+    """Write outcomes in input order, up to the first bad one with ``strict``; True when some
+    message reached ``threshold``."""
     reached = False
     for batch in results:
         for line, severity, out in batch:
             if severity not in _SEVERITIES:  # an error code, and what went wrong
                 problems.append(Problem(line, severity, out or severity.replace("_", " ")))
+                if strict:
+                    return reached
                 continue
             assert out is not None
             sink.write(out + "\n")
