@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from notalone import analyze
-from notalone.detection.engine import Engine
+from notalone.detection.engine import MAX_EVIDENCE, Engine
 from notalone.errors import InputError, InvalidEncoding, MessageTooLarge
 from notalone.taxonomy import SCORE_BANDS, Severity
 
@@ -120,3 +120,32 @@ def test_deterministic(engine: Engine) -> None:
 
 def test_public_analyze_uses_the_default_engine() -> None:
     assert analyze(KIDNAP).severity is Severity.CRITICAL
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mày kill yourself đi",  # an English phrase in a Vietnamese message
+        "thôi mày đi die đi, kill yourself",
+        "kíll yourself",  # accents put on English letters to slip past a filter
+    ],
+)
+def test_code_switching_and_accent_disguises_are_read_through(engine: Engine, text: str) -> None:
+    assessment = engine.analyze(text)
+    assert {c.id for c in assessment.categories} >= {"self_harm"}
+    assert assessment.severity >= Severity.HIGH
+
+
+def test_english_rules_keep_vietnamese_accents_strict(engine: Engine) -> None:
+    # Both packs read this message ("yourself" is a word only English rules know), yet
+    # "hồ" and "hộ" are Vietnamese words, not a disguised English one.
+    assessment = engine.analyze("cô ấy ở hồ Tây, tự lo cho yourself nhé, mình hộ được")
+    assert assessment.severity < Severity.MEDIUM
+
+
+def test_evidence_is_capped_per_category(engine: Engine) -> None:
+    assessment = engine.analyze("n.g.u. " * 2000)
+    assert assessment.categories
+    for category in assessment.categories:
+        spans = [(e.start, e.end) for e in category.evidence]
+        assert len(spans) == MAX_EVIDENCE and spans == sorted(spans)

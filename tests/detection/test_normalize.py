@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from notalone.detection.lang import identify
+from notalone.detection.lang import identify, vietnamese_syllable
 from notalone.detection.normalize import (
     _FRAGMENTS,
     _IGNORABLE,
@@ -87,6 +87,13 @@ def test_repeats_and_leetspeak_repair_only_into_known_words() -> None:
 
 def test_sentence_boundaries_are_marked() -> None:
     assert words("đi đi. Về") == ["đi", "đi", "¦", "về"]
+
+
+def test_vietnamese_syllable_shape() -> None:
+    for word in ("nghiêng", "khuya", "thuở", "gì", "người", "quyết", "hồ", "ko", "go"):
+        assert vietnamese_syllable(word), word
+    for word in ("kill", "yourself", "prétty", "kíll", "nudes", "parents", "hello"):
+        assert not vietnamese_syllable(word), word
 
 
 def test_language_identification() -> None:

@@ -78,8 +78,12 @@ class Document:
         else:
             minor = en if language == "vi" else vi
             other = "en" if language == "vi" else "vi"
-            # A tie or a real second language: both packs read it.
-            languages = (language, other) if minor >= 2 or vi == en else (language,)
+            # A tie or a real second language: both packs read it. So does a Vietnamese message
+            # holding a word only English rules know ("mày kill yourself đi").
+            both = minor >= 2 or vi == en
+            if language == "vi" and not both:
+                both = not lexicon.english_only.isdisjoint(tokens.words)
+            languages = (language, other) if both else (language,)
         return cls(text, cleaned, tokens, language, languages)
 
     def channel(self, language: str) -> Channel:

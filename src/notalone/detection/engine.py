@@ -29,7 +29,7 @@ from notalone import __version__
 from notalone.detection.advice import DEFAULT_LOCALE, AdviceBook, HelplineDirectory
 from notalone.detection.classifiers import shipped_detectors
 from notalone.detection.detector import Detector, Document, Registry, Signal
-from notalone.detection.lang import LANGUAGES
+from notalone.detection.lang import LANGUAGES, vietnamese_syllable
 from notalone.detection.normalize import Lexicon
 from notalone.detection.rules.detector import RuleDetector
 from notalone.detection.rules.pack import Combo, RuleSet
@@ -38,6 +38,9 @@ from notalone.errors import InputError, InvalidEncoding, MessageTooLarge
 from notalone.taxonomy import CATEGORY_IDS, SCORE_BANDS, TAXONOMY_VERSION, Severity
 
 DEFAULT_MAX_BYTES = 64 * 1024
+# Spans shown per category: enough to see every cue of a real message, while a message that
+# repeats one insult ten thousand times cannot turn a 64 KB request into a megabyte answer.
+MAX_EVIDENCE = 100
 MODEL_CUE_PREFIX = "model."
 AGREEMENT = Severity.MEDIUM  # the model severity that counts as agreeing with the rules
 FUSION_CAP = Severity.HIGH  # rules + model agreeing never go past this on their own
@@ -112,7 +115,14 @@ class Engine:
         words: set[str] = set()
         for det in self.detectors:
             words |= det.lexicon()
-        self.lexicon = Lexicon(words)
+        # Loanwords the Vietnamese rules use too ("otp", "link", "online") do not count, nor do
+        # words of three letters: leetspeak repair makes "kms" of promotion codes like "KM5".
+        english_only = {
+            w
+            for w in rule_detector.words("en") - rule_detector.words("vi")
+            if len(w) > 3 and w.isascii() and w.isalpha() and not vietnamese_syllable(w)
+        }
+        self.lexicon = Lexicon(words, english_only=english_only)
         # Combinations in id order, found by position: hashing a Combo hashes all its fields,
         # which made collecting the candidates the costliest step of ``verdicts``.
         self._combos = tuple(sorted(self.ruleset.combos, key=lambda c: c.id))
@@ -329,12 +339,12 @@ _SEVERITIES = tuple(Severity)
 
 
 def _evidence(text: str, signals: list[Signal]) -> list[Evidence]:
+    """The category's distinct spans in reading order, the first ``MAX_EVIDENCE`` of them."""
     seen: dict[tuple[int, int, str | None], Signal] = {}
     for s in signals:
         seen.setdefault((s.start, s.end, s.rule), s)
+    ordered = sorted(seen.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or ""))
     return [
         Evidence(start=s.start, end=s.end, text=text[s.start : s.end], source=s.source, rule=s.rule)
-        for (_, _, _), s in sorted(
-            seen.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")
-        )
+        for _, s in ordered[:MAX_EVIDENCE]
     ]

@@ -228,9 +228,12 @@ class Lexicon:
     but "aở" is not known because of "áo".
     """
 
-    __slots__ = ("_forms", "_max", "repair")
+    __slots__ = ("_forms", "_max", "english_only", "repair")
 
-    def __init__(self, words: Collection[str]) -> None:
+    def __init__(self, words: Collection[str], *, english_only: Collection[str] = ()) -> None:
+        #: Words of English rules that no Vietnamese syllable spells ("kill", "nudes"): one of
+        #: them in a Vietnamese message brings in the English rules (code-switched chat).
+        self.english_only = frozenset(english_only)
         forms: dict[str, set[str]] = {}
         for w in words:
             if w:

@@ -7,7 +7,9 @@ rare in the other. No model file, no network: a few set look-ups per token.
 
 from __future__ import annotations
 
-from notalone.detection.normalize import Cleaned, Lexicon, clean, tokenize
+import re
+
+from notalone.detection.normalize import Cleaned, Lexicon, clean, fold, tokenize
 
 # Folded Vietnamese function and chat words that are not (common) English words.
 _VI_WORDS = frozenset(
@@ -260,6 +262,22 @@ def choose(vi: int, en: int) -> str:
     if vi == en == 0:
         return "other"
     return "vi" if vi >= en else "en"
+
+
+# One Vietnamese syllable with its accents removed: an onset, then an open rhyme or a vowel
+# group and a final consonant. Most English words fail it ("kill", "yourself", "nudes", "die").
+_ONSET = r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"
+_OPEN = (
+    r"(?:uyu|uya|uay|uoi|uou|ieu|yeu|oai|oay|oeo|ai|ao|au|ay|eo|eu|ia|iu|oa|oe|oi|ua|ue|ui|uo"
+    r"|uy|uu|a|e|i|o|u|y)"
+)
+_CLOSED = r"(?:uye|ie|uo|ye|oa|oe|ue|uy|oo|ua|a|e|i|o|u|y)(?:ch|nh|ng|c|m|n|p|t)"
+_SYLLABLE = re.compile(rf"{_ONSET}(?:{_OPEN}|{_CLOSED})|gi")
+
+
+def vietnamese_syllable(word: str) -> bool:
+    """Whether ``word`` (lower case) could be one Vietnamese syllable, its accents aside."""
+    return _SYLLABLE.fullmatch(fold(word)) is not None
 
 
 _NO_WORDS = Lexicon(())  # one for every call, so that its remembered repairs are reused

@@ -16,6 +16,9 @@ class LanguagePack:
 
     code: str
     expansions: dict[str, str]
+    #: Whether the language is written with accents. Where it is not, an accent on a word
+    #: that no Vietnamese syllable spells ("kíll", "prétty") is a disguise, read through.
+    accented: bool = False
 
     def expand(self, word: str) -> str:
         return self.expansions.get(word, word)
@@ -33,4 +36,4 @@ def language_pack(code: str) -> LanguagePack:
         resources.files("notalone.detection.lang").joinpath("data", _DATA[code]).read_text("utf-8")
     )
     table = tomllib.loads(raw).get("expand", {})
-    return LanguagePack(code, {k.lower(): v.lower() for k, v in table.items()})
+    return LanguagePack(code, {k.lower(): v.lower() for k, v in table.items()}, code == "vi")

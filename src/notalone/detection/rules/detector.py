@@ -58,16 +58,18 @@ class RuleDetector(Detector):
         )
 
     def lexicon(self) -> set[str]:
+        return set().union(*map(self.words, LANGUAGES))
+
+    def words(self, language: str) -> set[str]:
+        """The words of ``language``'s patterns and chat spellings."""
         from notalone.detection.rules.matcher import pattern_words
 
-        words: set[str] = set()
-        for lang in LANGUAGES:
-            pack = language_pack(lang)
-            for rule in self.ruleset.for_language(lang):
-                for pattern in rule.patterns:
-                    for part, _prefix in pattern_words(pattern, pack):
-                        words.update(part)
-            words.update(pack.expansions)
+        pack = language_pack(language)
+        words = set(pack.expansions)
+        for rule in self.ruleset.for_language(language):
+            for pattern in rule.patterns:
+                for part, _prefix in pattern_words(pattern, pack):
+                    words.update(part)
         return words
 
     def examples(self) -> list[Example]:

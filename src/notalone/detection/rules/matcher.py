@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from notalone.detection.lang import LanguagePack
+from notalone.detection.lang import LanguagePack, vietnamese_syllable
 from notalone.detection.normalize import BOUNDARY, Channel, Cleaned, accepts, clean, fold
 from notalone.detection.rules.pack import Rule
 from notalone.detection.rules.prefilter import shared_prefilter
@@ -137,6 +137,7 @@ class AutomatonMatcher:
         if table:
             self._automaton.make_automaton()
         self._empty = not table
+        self._see_through = not pack.accented
 
     def match(self, channel: Channel) -> list[Hit]:
         if self._empty:
@@ -151,10 +152,17 @@ class AutomatonMatcher:
             unaccented = typed == folded[start : end + 1]
             first = token_at(start + 1)
             last = token_at(end - 1)
+            disguised = not unaccented and self._see_through and _disguised(typed)
             for part in parts:
-                if unaccented or accepts(typed, part.key):
+                if unaccented or disguised or accepts(typed, part.key):
                     found.append((part, first, token_at(end) if part.prefix else last))
         return self._resolver.resolve(channel, found) if found else []
+
+
+def _disguised(typed: str) -> bool:
+    """Whether every accented word of ``typed`` is one no Vietnamese syllable spells: accents
+    put on an English word to slip past a filter ("kíll yourself"), not Vietnamese."""
+    return not any(vietnamese_syllable(w) for w in typed.split() if not w.isascii())
 
 
 class ReferenceMatcher:
@@ -164,6 +172,7 @@ class ReferenceMatcher:
         self.rules = rules
         self._resolver = _Resolver(rules)
         self._parts = compile_parts(rules, pack)
+        self._see_through = not pack.accented
 
     def match(self, channel: Channel) -> list[Hit]:
         found: list[tuple[Part, int, int]] = []
@@ -172,7 +181,8 @@ class ReferenceMatcher:
             start = channel.folded.find(key)
             while start != -1:
                 end = start + len(key) - 1
-                if accepts(channel.text[start : end + 1], part.key):
+                typed = channel.text[start : end + 1]
+                if accepts(typed, part.key) or (self._see_through and _disguised(typed)):
                     found.append(_located(channel, part, start, end))
                 start = channel.folded.find(key, start + 1)
         return self._resolver.resolve(channel, found)
