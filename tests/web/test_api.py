@@ -59,6 +59,9 @@ def test_validation_errors_never_echo_the_text(client: TestClient) -> None:
 def test_broken_json_and_huge_bodies(client: TestClient) -> None:
     r = client.post("/v1/analyze", content=b"{not json", headers=JSON)
     assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_json"
+    for body in (b'{"text": "\xff\xfe"}', b"[" * 50_000, b'{"text": ' + b"9" * 5000 + b"}"):
+        r = client.post("/v1/analyze", content=body, headers=JSON)
+        assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_json", body[:20]
     r = client.post("/v1/analyze", content=b"x" * 200_000, headers=JSON)
     assert r.status_code == 413 and r.json()["error"]["code"] == "body_too_large"
 

@@ -44,7 +44,14 @@ async def _domain(request: Request, exc: NotAloneError) -> JSONResponse:
     return envelope(exc.http_status, exc.code, exc.message, exc.fields)
 
 
+# FastAPI's answer to a JSON body it cannot even decode (bytes that are not UTF-8, nesting
+# deep enough to exhaust the parser, a number too long to convert).
+_UNPARSABLE_BODY = "There was an error parsing the body"
+
+
 async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    if exc.status_code == 400 and exc.detail == _UNPARSABLE_BODY:
+        return envelope(400, "invalid_json", "the request body is not valid UTF-8 JSON")
     code = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}.get(
         exc.status_code, "http_error"
     )
