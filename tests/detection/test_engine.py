@@ -128,6 +128,7 @@ def test_public_analyze_uses_the_default_engine() -> None:
         "mày kill yourself đi",  # an English phrase in a Vietnamese message
         "thôi mày đi die đi, kill yourself",
         "kíll yourself",  # accents put on English letters to slip past a filter
+        "mày kíll yoursélf đi",
     ],
 )
 def test_code_switching_and_accent_disguises_are_read_through(engine: Engine, text: str) -> None:

@@ -79,10 +79,14 @@ class Document:
             minor = en if language == "vi" else vi
             other = "en" if language == "vi" else "vi"
             # A tie or a real second language: both packs read it. So does a Vietnamese message
-            # holding a word only English rules know ("mày kill yourself đi").
+            # holding a word only English rules know ("mày kill yourself đi"), even with
+            # accents put on it ("kíll yoursélf": the folded text's words).
             both = minor >= 2 or vi == en
             if language == "vi" and not both:
-                both = not lexicon.english_only.isdisjoint(tokens.words)
+                english = lexicon.english_only
+                both = not english.isdisjoint(tokens.words) or (
+                    not cleaned.text.isascii() and not english.isdisjoint(cleaned.folded.split())
+                )
             languages = (language, other) if both else (language,)
         return cls(text, cleaned, tokens, language, languages)
 
