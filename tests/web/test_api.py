@@ -50,6 +50,12 @@ def test_unpaired_surrogate_is_an_encoding_error(client: TestClient) -> None:
     assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_encoding"
 
 
+def test_validation_errors_name_places_in_the_request(client: TestClient) -> None:
+    r = client.post("/v1/moderations", json={"input": ["hi", 7]})
+    assert r.status_code == 422
+    assert set(r.json()["error"]["fields"]) == {"input", "input.1"}
+
+
 def test_validation_errors_never_echo_the_text(client: TestClient) -> None:
     secret = "SENTINEL-bí-mật-của-em"
     r = client.post("/v1/analyze", json={"text": ["list", secret], "extra": secret})

@@ -25,8 +25,18 @@ def envelope(
     return JSONResponse(body, status_code=status)
 
 
+# Pydantic names the member of a union it tried ("input.str", "input.list[str].0"): a schema
+# detail, not a place in the request.
+_UNION_TAGS = frozenset({"str", "int", "float", "bool", "list", "dict", "none"})
+
+
 def _loc(loc: tuple) -> str:
-    return ".".join(str(p) for p in loc if p != "body") or "body"
+    parts = (
+        str(p)
+        for p in loc
+        if p != "body" and not (isinstance(p, str) and (p in _UNION_TAGS or "[" in p))
+    )
+    return ".".join(parts) or "body"
 
 
 async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
