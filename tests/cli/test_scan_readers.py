@@ -56,6 +56,12 @@ def test_csv_the_parser_cannot_get_past_is_reported_not_raised(monkeypatch) -> N
     assert "rest of the file was not read" in rows[1].detail and len(rows) == 2
 
 
+def test_csv_quote_left_open_is_reported_not_swallowed() -> None:
+    rows = list(read_csv(io.BytesIO(b'text\nhi\n"open quote\nmore\nand more\n'), "text", "id"))
+    assert rows[0] == Record(2, 2, "hi")
+    assert isinstance(rows[1], Problem) and rows[1].kind == "invalid_csv" and len(rows) == 2
+
+
 def test_text_lines_keep_their_numbers() -> None:
     got = list(read_text(io.BytesIO(b"\xef\xbb\xbfhi\n\n\xff\nyo\r\n")))
     assert got == [

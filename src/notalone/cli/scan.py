@@ -111,7 +111,8 @@ def read_csv(
     csv.field_size_limit(_MAX_FIELD)
     # utf-8-sig: a byte-order mark (spreadsheet exports) is not part of the first column's name.
     wrapper = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
-    reader = csv.DictReader(wrapper, delimiter=delimiter)
+    # strict: a quote left open would otherwise swallow the rest of the file into one message.
+    reader = csv.DictReader(wrapper, delimiter=delimiter, strict=True)
     try:
         fieldnames = reader.fieldnames
     except csv.Error as exc:
