@@ -324,11 +324,13 @@ def scan(
                 with ProcessPoolExecutor(
                     n_workers, initializer=_init_worker, initargs=(settings,)
                 ) as pool:
-                    results = pool.map(worker, chunks)
-                    reached = _write(
-                        results, sink, counts, problems, threshold, strict, progress, task
-                    )
-                    pool.shutdown(cancel_futures=True)  # --strict may stop before the end
+                    try:
+                        results = pool.map(worker, chunks)
+                        reached = _write(
+                            results, sink, counts, problems, threshold, strict, progress, task
+                        )
+                    finally:  # --strict or a closed pipe may stop before the end
+                        pool.shutdown(cancel_futures=True)
     except BrokenPipeError:
         # The reader went away (``notalone scan ... | head``): stop quietly, as a shell tool
         # killed by SIGPIPE would; stdout goes to /dev/null so the final flush stays silent.
