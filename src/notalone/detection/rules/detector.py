@@ -24,6 +24,7 @@ class RuleDetector(Detector):
         self.version = self.ruleset.digest
         matcher = ReferenceMatcher if reference else AutomatonMatcher
         self._by_lang = {}
+        self._words: dict[str, frozenset[str]] = {}  # ``words``, per language, once
         for lang in LANGUAGES:
             rules_ = self.ruleset.for_language(lang)
             self._by_lang[lang] = (
@@ -60,17 +61,21 @@ class RuleDetector(Detector):
     def lexicon(self) -> set[str]:
         return set().union(*map(self.words, LANGUAGES))
 
-    def words(self, language: str) -> set[str]:
-        """The words of ``language``'s patterns and chat spellings."""
-        from notalone.detection.rules.matcher import pattern_words
+    def words(self, language: str) -> frozenset[str]:
+        """The words of ``language``'s patterns and chat spellings (worked out once: the
+        engine asks for them twice, for its lexicon and for the English-only words)."""
+        found = self._words.get(language)
+        if found is None:
+            from notalone.detection.rules.matcher import pattern_words
 
-        pack = language_pack(language)
-        words = set(pack.expansions)
-        for rule in self.ruleset.for_language(language):
-            for pattern in rule.patterns:
-                for part, _prefix in pattern_words(pattern, pack):
-                    words.update(part)
-        return words
+            pack = language_pack(language)
+            words = set(pack.expansions)
+            for rule in self.ruleset.for_language(language):
+                for pattern in rule.patterns:
+                    for part, _prefix in pattern_words(pattern, pack):
+                        words.update(part)
+            found = self._words[language] = frozenset(words)
+        return found
 
     def examples(self) -> list[Example]:
         raw = (
