@@ -6,6 +6,8 @@ import csv
 import json
 from pathlib import Path
 
+from tests.shared_data import needs_shared
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "datasets"
 
 _SCAM = [
@@ -55,6 +57,7 @@ def _said(result) -> str:
     return " ".join(result.stderr.decode().split())
 
 
+@needs_shared  # the fused row checks the shipped models' training data, read from shared/
 def test_generic_file_scores_every_configuration(cli, tmp_path: Path) -> None:
     path = _labelled_file(tmp_path)
     args = ["--text-column", "message", "--label-column", "kind", "--positive", "spam"]
