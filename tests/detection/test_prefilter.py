@@ -88,3 +88,14 @@ def test_threads_scan_with_their_own_scratch() -> None:
     with ThreadPoolExecutor(8) as pool:
         assert list(pool.map(prefilter.passing, texts)) == expected
     assert expected[:4] == [[0], [1], [2], []]
+
+
+def test_a_look_ahead_narrows_the_scan_instead_of_being_dropped() -> None:
+    # Relaxed to "anything", the look-ahead would let every domain through to ``re``.
+    brand = r"\b(?=[a-z.]*(?:vietcombank|momo))(?![a-z.]*\.vn\b)(?:[a-z]+\.)+[a-z]{2,}\b"
+    prefilter = Prefilter([r"\d{3}", brand, r"tuổi"])
+    assert prefilter.passing("xem tin tuc tai vnexpress.net") == []
+    assert prefilter.passing("dang nhap vietcombank.xyz ngay") == [1]
+    assert prefilter.passing("vietcombank.com.vn, gọi 555, 12 tuổi") == [0, 1, 2]
+    assert prefilter.passing("chuyen tien qua momo nhe") == []  # the name, but no domain
+    assert re.search(brand, "dang nhap vietcombank.xyz ngay")

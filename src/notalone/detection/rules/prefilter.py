@@ -42,13 +42,18 @@ class Prefilter:
     """The regexes (by index) that a text may match; thread-safe (a scratch per thread)."""
 
     def __init__(self, patterns: Sequence[str]) -> None:
-        self._every = list(range(len(patterns)))
-        written = {i: p for i, p in enumerate(map(hyperscan_pattern, patterns)) if p is not None}
-        self._database = _database(written)
+        self._count = len(patterns)
+        self._every = list(range(self._count))
+        written = {i: c for i, c in enumerate(map(hyperscan_conjuncts, patterns)) if c is not None}
+        expressions, self._also = _numbered(written, self._count)
+        self._database = _database(expressions)
         if self._database is None and written:
             # Some regex Hyperscan cannot take, even relaxed: only now is each one tried alone.
-            written = {i: p for i, p in written.items() if _database({i: p}) is not None}
-            self._database = _database(written)
+            written = {
+                i: c for i, c in written.items() if _database(_numbered({i: c}, self._count)[0])
+            }
+            expressions, self._also = _numbered(written, self._count)
+            self._database = _database(expressions)
         # A regex that Hyperscan does not scan for runs on every message.
         self._always = sorted(set(self._every) - set(written))
         self._unsure = unsure_characters()
@@ -65,6 +70,11 @@ class Prefilter:
             context=found,
             scratch=self._scratch(),
         )
+        if self._also and found:
+            # A regex of several conjuncts may match only where all of them did.
+            present = set(found)
+            also = self._also
+            found = [i for i in present if i < self._count and present.issuperset(also.get(i, ()))]
         return sorted(found)
 
     def _scratch(self) -> hyperscan.Scratch:
@@ -73,6 +83,23 @@ class Prefilter:
         if scratch is None:
             scratch = self._local.scratch = hyperscan.Scratch(self._database)
         return scratch
+
+
+def _numbered(
+    written: dict[int, list[bytes]], count: int
+) -> tuple[dict[int, bytes], dict[int, tuple[int, ...]]]:
+    """Hyperscan ids for the conjuncts of each regex: the first takes the regex's index, the
+    others ids from ``count`` on; and, by regex, the ids it also needs."""
+    expressions: dict[int, bytes] = {}
+    also: dict[int, tuple[int, ...]] = {}
+    extra = count
+    for i, (first, *rest) in sorted(written.items()):
+        expressions[i] = first
+        if rest:
+            also[i] = tuple(range(extra, extra + len(rest)))
+            expressions.update(zip(also[i], rest, strict=True))
+            extra += len(rest)
+    return expressions, also
 
 
 def _collect(regex: int, _start: int, _end: int, _flags: int, found: list[int]) -> None:
@@ -138,13 +165,29 @@ class _Untranslatable(Exception):
 def hyperscan_pattern(pattern: str) -> bytes | None:
     """``pattern`` as Hyperscan should read it (UTF-8), matching at least what Python's ``re``
     matches; None for what it does not translate (flags, conditionals)."""
+    conjuncts = hyperscan_conjuncts(pattern)
+    return conjuncts[0] if conjuncts else None
+
+
+def hyperscan_conjuncts(pattern: str) -> list[bytes] | None:
+    """Hyperscan patterns that must each match somewhere in a text that ``pattern`` matches:
+    ``hyperscan_pattern``, then, for each look-ahead of its top level, what comes before it
+    followed by the look-ahead's own pattern. Relaxed to "anything", a look-ahead naming
+    brands or agencies would let every domain through; as a conjunct it keeps the names."""
     from re import _parser  # the standard library's own regex parser (CPython 3.11+)
 
     try:
         parsed = _parser.parse(pattern)
         if parsed.state.flags & ~re.UNICODE:
             raise _Untranslatable  # case folding, multiline, dotall: run the regex always
-        return _Writer(_parser).sequence(parsed).encode("utf-8")
+        writer = _Writer(_parser)
+        items = list(parsed)
+        written = [writer.sequence(items)]
+        for k, (op, av) in enumerate(items):
+            direction, sub = av if op is _parser.ASSERT else (0, None)
+            if direction == 1:  # (?=...), not (?<=...)
+                written.append(writer.sequence(items[:k]) + writer.sequence(sub))
+        return [w.encode("utf-8") for w in written]
     except (_Untranslatable, re.error, AttributeError):
         return None
 
