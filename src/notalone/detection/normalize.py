@@ -79,6 +79,12 @@ _JOINERS = re.compile(r"[.\-_*/|+~]")
 
 #: Marks a sentence boundary between tokens; no pattern may contain it.
 BOUNDARY = "¦"
+_SPACED_BOUNDARY = f" {BOUNDARY} "
+# For ASCII text marked with boundaries (Latin-1): letters, digits and BOUNDARY kept, the rest
+# (punctuation, "_", control characters) a space, as ``_TOKEN`` would cut it.
+_ASCII_WORD_BYTES = bytes(
+    b if (chr(b).isascii() and chr(b).isalnum()) or chr(b) == BOUNDARY else 0x20 for b in range(256)
+)
 
 
 def _build_fold() -> dict[int, str]:
@@ -150,12 +156,20 @@ class Cleaned:
     starts: list[int] | None
     ends: list[int] | None
     _folded: str | None = None
+    _digit: bool | None = None
 
     @property
     def folded(self) -> str:
         if self._folded is None:
             self._folded = fold(self.text)
         return self._folded
+
+    @property
+    def has_digit(self) -> bool:
+        """Whether any character is a digit (the tokenizer and the regex gate both ask)."""
+        if self._digit is None:
+            self._digit = _DIGIT.search(self.text) is not None
+        return self._digit
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         if self.starts is None or self.ends is None:
@@ -328,11 +342,17 @@ def tokenize(cleaned: Cleaned, lexicon: Lexicon) -> Tokens:
     # each), and the words of each sentence found in one scan (a scan for words and stops
     # at once tries both at every character); whole-text checks decide whether any per-word
     # repair is needed.
-    sentences = _STOPS.split(text)
-    words = _TOKEN.findall(sentences[0])
-    for sentence in sentences[1:]:
-        words.append(BOUNDARY)
-        words += _TOKEN.findall(sentence)
+    if text.isascii():
+        # ASCII text (most English chat) is cut without the regex engine's per-character
+        # class tests: each stop becomes a BOUNDARY word, every other non-word byte a space.
+        marked = _STOPS.sub(_SPACED_BOUNDARY, text).encode("latin-1")
+        words = marked.translate(_ASCII_WORD_BYTES).decode("latin-1").split()
+    else:
+        sentences = _STOPS.split(text)
+        words = _TOKEN.findall(sentences[0])
+        for sentence in sentences[1:]:
+            words.append(BOUNDARY)
+            words += _TOKEN.findall(sentence)
     # Spaced-out letters need two one-letter words in a row: most messages hold fewer than
     # two one-letter words at all, counted in C before the regex looks for a row of them.
     if list(map(len, words)).count(1) - words.count(BOUNDARY) > 1 and any(
@@ -341,7 +361,7 @@ def tokenize(cleaned: Cleaned, lexicon: Lexicon) -> Tokens:
         return _tokenize_obfuscated(cleaned, lexicon)
     # Only a word with a digit or three letters alike can need a repair, so only texts
     # holding one go through ``_repair`` (which leaves every other word as it is).
-    if _DIGIT.search(folded) or _TRIPLE.search(folded):
+    if cleaned.has_digit or _TRIPLE.search(folded):
         words = list(map(lexicon.repair, words))
     return Tokens(words, cleaned)
 
@@ -353,25 +373,25 @@ def _tokenize_obfuscated(cleaned: Cleaned, lexicon: Lexicon) -> Tokens:
     spans: list[tuple[int, int]] = []
     i, n = 0, len(raw)
     prev_end = 0
+    span, repair = cleaned.span, lexicon.repair
+    identity = cleaned.starts is None  # offsets map to themselves
     while i < n:
         start, end = raw[i]
-        if (
-            words
-            and _STOPS.search(text, prev_end, start)
-            and not _is_joinable_sep(text[prev_end:start])
-        ):
+        sep = text[prev_end:start]
+        # Most words are a space apart: no stop and no joining mark to look for.
+        if words and sep != " " and _STOPS.search(sep) and not _is_joinable_sep(sep):
             words.append(BOUNDARY)
-            spans.append(cleaned.span(prev_end, start))
-        if i + 1 < n and _may_be_obfuscated(text, start, end, *raw[i + 1]):
+            spans.append(span(prev_end, start))
+        if end - start <= 3 and i + 1 < n and _may_be_obfuscated(text, start, end, *raw[i + 1]):
             run_end = _obfuscated_run(text, raw, i)
             for word, first, last in _rejoin(text, raw, i, run_end, lexicon):
                 words.append(word)
-                spans.append(cleaned.span(raw[first][0], raw[last][1]))
+                spans.append(span(raw[first][0], raw[last][1]))
             prev_end = raw[run_end - 1][1]
             i = run_end
             continue
-        words.append(lexicon.repair(text[start:end]))
-        spans.append(cleaned.span(start, end))
+        words.append(repair(text[start:end]))
+        spans.append((start, end) if identity else span(start, end))
         prev_end = end
         i += 1
     return Tokens(words, cleaned, spans)

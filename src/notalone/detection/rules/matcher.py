@@ -203,13 +203,13 @@ class RegexHit:
 
 # Regex rules describe numbers, addresses and links; a message with no digit, "@" or dotted
 # name cannot hold one, so most messages skip them all (docs/rules.md).
-_DIGIT = re.compile(r"\d")
 _DOTTED = re.compile(r"\.(?<=[a-z0-9]\.)[a-z]")  # [a-z0-9]\.[a-z], searched for the "." first
 
 
-def _may_hold_shapes(folded: str) -> bool:
+def _may_hold_shapes(cleaned: Cleaned) -> bool:
     """The regex gate: a digit, an "@" or a dotted name (three scans in C, no alternation)."""
-    return "@" in folded or bool(_DIGIT.search(folded) or _DOTTED.search(folded))
+    folded = cleaned.folded
+    return "@" in folded or cleaned.has_digit or _DOTTED.search(folded) is not None
 
 
 # A chunk (a run of characters other than spaces, quotes and brackets) holding a dotted name.
@@ -237,9 +237,9 @@ class RegexMatcher:
         )
 
     def match(self, cleaned: Cleaned) -> list[RegexHit]:
-        folded = cleaned.folded
-        if not self._regexes or not _may_hold_shapes(folded):
+        if not self._regexes or not _may_hold_shapes(cleaned):
             return []
+        folded = cleaned.folded
         text = cleaned.text
         found: list[tuple[int, int, int]] = []
         links = []
