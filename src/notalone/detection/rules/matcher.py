@@ -144,19 +144,15 @@ class AutomatonMatcher:
             return []
         found: list[tuple[Part, int, int]] = []
         text, folded = channel.text, channel.folded
-        token_at = channel.token_at
         for end, (length, parts) in self._automaton.iter(folded):
             start = end - length + 1
             typed = text[start : end + 1]
             # Typed without accents, the words stand for every part folding to them.
-            unaccented = typed == folded[start : end + 1]
-            first = token_at(start + 1)
-            last = token_at(end - 1)
-            disguised = not unaccented and self._see_through and _disguised(typed)
-            for part in parts:
-                if unaccented or disguised or accepts(typed, part.key):
-                    found.append((part, first, token_at(end) if part.prefix else last))
-        return self._resolver.resolve(channel, found) if found else []
+            if typed == folded[start : end + 1] or (self._see_through and _disguised(typed)):
+                found += [(part, start, end) for part in parts]
+            else:
+                found += [(part, start, end) for part in parts if accepts(typed, part.key)]
+        return self._resolver.resolve(channel, _in_tokens(channel, found)) if found else []
 
 
 def _disguised(typed: str) -> bool:
@@ -183,15 +179,25 @@ class ReferenceMatcher:
                 end = start + len(key) - 1
                 typed = channel.text[start : end + 1]
                 if accepts(typed, part.key) or (self._see_through and _disguised(typed)):
-                    found.append(_located(channel, part, start, end))
+                    found.append((part, start, end))
                 start = channel.folded.find(key, start + 1)
-        return self._resolver.resolve(channel, found)
+        return self._resolver.resolve(channel, _in_tokens(channel, found))
 
 
-def _located(channel: Channel, part: Part, start: int, end: int) -> tuple[Part, int, int]:
-    first = channel.token_at(start + 1)
-    last = channel.token_at(end if part.prefix else end - 1)
-    return part, first, last
+def _in_tokens(channel: Channel, found: list[tuple[Part, int, int]]) -> list[tuple[Part, int, int]]:
+    """Found parts, from spans of the channel's characters to spans of its tokens; a part of
+    a gapped pattern only when every part of that pattern was found (most are a common word
+    alone, and need no tokens)."""
+    seen: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for part, _start, _end in found:
+        if part.count > 1:
+            seen[(part.rule, part.pattern)].add(part.index)
+    token_at = channel.token_at
+    return [
+        (part, token_at(start + 1), token_at(end if part.prefix else end - 1))
+        for part, start, end in found
+        if part.count == 1 or len(seen[(part.rule, part.pattern)]) == part.count
+    ]
 
 
 @dataclass(frozen=True, slots=True)
