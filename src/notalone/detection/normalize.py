@@ -76,6 +76,11 @@ _JOINED_LETTERS = re.compile(r"[.\-_*/|+~](?<=[a-z].)[a-z]")  # cheap test: any 
 # One-letter words in a row, in " " + the words joined by spaces (group 1).
 _SINGLES = re.compile(r" ([^\W_](?: [^\W_])+)(?![^\W_])")
 _JOINERS = re.compile(r"[.\-_*/|+~]")
+# ASCII as the fragment scan sees it: "a" for a letter, "." for a joining mark, else " ".
+_FRAGMENT_SHAPES = bytes(
+    ord("a") if "a" <= chr(b) <= "z" else ord(".") if chr(b) in _JOIN_PUNCT else 0x20
+    for b in range(256)
+)
 
 #: Marks a sentence boundary between tokens; no pattern may contain it.
 BOUNDARY = "¦"
@@ -330,13 +335,7 @@ def tokenize(cleaned: Cleaned, lexicon: Lexicon) -> Tokens:
     """Words with sentence boundaries and lexicon-checked repairs, mapped to the original."""
     text = cleaned.text
     folded = cleaned.folded
-    # Every fragment holds a joined letter and starts at most three letters before its first
-    # one, so the fragment scan (tried at every position) starts there.
-    joined = _JOINED_LETTERS.search(folded)
-    if joined and any(
-        lexicon.knows_folded(_JOINERS.sub("", m.group()))
-        for m in _FRAGMENTS.finditer(folded, max(0, joined.start() - 3))
-    ):
+    if _spells_in_fragments(folded, lexicon):
         return _tokenize_obfuscated(cleaned, lexicon)
     # The common case stays in C: the text is cut at its sentence stops (a BOUNDARY word
     # each), and the words of each sentence found in one scan (a scan for words and stops
@@ -364,6 +363,34 @@ def tokenize(cleaned: Cleaned, lexicon: Lexicon) -> Tokens:
     if cleaned.has_digit or _TRIPLE.search(folded):
         words = list(map(lexicon.repair, words))
     return Tokens(words, cleaned)
+
+
+def _spells_in_fragments(folded: str, lexicon: Lexicon) -> bool:
+    """Whether letter groups split by joining marks ("n.g.u", "ch-ui") spell a known word."""
+    if not folded.isascii():
+        # Every fragment holds a joined letter and starts at most three letters before its
+        # first one, so the fragment scan (tried at every position) starts there.
+        joined = _JOINED_LETTERS.search(folded)
+        return joined is not None and any(
+            lexicon.knows_folded(_JOINERS.sub("", m.group()))
+            for m in _FRAGMENTS.finditer(folded, max(0, joined.start() - 3))
+        )
+    # Folded text is mostly ASCII: its letters and marks as bytes ("a", ".", the rest " ")
+    # show the runs holding a joined letter with bytes.find in C, and only those are scanned
+    # (a fragment never leaves its run of letters and marks).
+    shapes = folded.encode("ascii").translate(_FRAGMENT_SHAPES)
+    at = shapes.find(b"a.a")
+    while at != -1:
+        start = shapes.rfind(b" ", 0, at) + 1
+        end = shapes.find(b" ", at)
+        end = len(shapes) if end == -1 else end
+        if any(
+            lexicon.knows_folded(_JOINERS.sub("", m.group()))
+            for m in _FRAGMENTS.finditer(folded, start, end)
+        ):
+            return True
+        at = shapes.find(b"a.a", end)
+    return False
 
 
 def _tokenize_obfuscated(cleaned: Cleaned, lexicon: Lexicon) -> Tokens:
