@@ -286,10 +286,12 @@ class UnsureCharacters:
 
     ``re`` tests a character class of ranges one range after another, except below U+10000,
     where it builds a bitmap: the ranges above are looked up only for the characters found
-    there (emoji, mostly), with a bisection.
+    there (emoji, mostly), with a bisection. ASCII text, most messages, is searched for the
+    few ASCII characters of the ranges with ``str.__contains__`` instead.
     """
 
     def __init__(self, ranges: list[tuple[int, int]]) -> None:
+        self._ascii = [chr(c) for a, b in ranges for c in range(a, min(b, 127) + 1)]
         low = [(a, min(b, _ASTRAL - 1)) for a, b in ranges if a < _ASTRAL]
         self._high = [(max(a, _ASTRAL), b) for a, b in ranges if b >= _ASTRAL]
         self._high_starts = [a for a, _ in self._high]
@@ -300,6 +302,8 @@ class UnsureCharacters:
         )
 
     def found_in(self, text: str) -> bool:
+        if text.isascii():
+            return any(map(text.__contains__, self._ascii))
         for m in self._scan.finditer(text):
             code = ord(m.group())
             if code < _ASTRAL:
