@@ -17,10 +17,10 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from itertools import accumulate, chain, compress, count, repeat, starmap
+from itertools import accumulate, chain, compress, count, islice, repeat, starmap
 from operator import add, not_, or_
 
 # Default-ignorable code points used to defeat keyword filters (DOMAIN.md §8.5).
@@ -307,10 +307,10 @@ class Lexicon:
 
 
 class Tokens:
-    """A message's normalized words, and the original span of each (worked out on demand:
-    most messages never need them, because nothing fires)."""
+    """A message's normalized words, and the original span of each (worked out on demand, as
+    far as asked: most messages never need them, because nothing fires)."""
 
-    __slots__ = ("_cleaned", "_spans", "words")
+    __slots__ = ("_cleaned", "_pending", "_spans", "words")
 
     def __init__(
         self, words: list[str], cleaned: Cleaned, spans: list[tuple[int, int]] | None = None
@@ -318,17 +318,22 @@ class Tokens:
         self.words = words
         self._cleaned = cleaned
         self._spans = spans
+        self._pending: Iterator[tuple[int, int]] = iter(())
 
     def __len__(self) -> int:
         return len(self.words)
 
     def span(self, index: int) -> tuple[int, int]:
-        if self._spans is None:
+        spans = self._spans
+        if spans is None:
             cleaned = self._cleaned
             found = map(re.Match.span, _TOKEN_OR_STOP.finditer(cleaned.text))
             # Text that needed no per-character work maps to itself: the spans are the matches'.
-            self._spans = list(found if cleaned.starts is None else starmap(cleaned.span, found))
-        return self._spans[index]
+            self._pending = found if cleaned.starts is None else starmap(cleaned.span, found)
+            spans = self._spans = []
+        if index >= len(spans):  # the text is scanned only up to the token asked for
+            spans.extend(islice(self._pending, index + 1 - len(spans)))
+        return spans[index]
 
 
 def tokenize(cleaned: Cleaned, lexicon: Lexicon) -> Tokens:
