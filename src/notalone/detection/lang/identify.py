@@ -8,6 +8,7 @@ rare in the other. No model file, no network: a few set look-ups per token.
 from __future__ import annotations
 
 import re
+from itertools import repeat
 
 from notalone.detection.normalize import Cleaned, Lexicon, clean, fold, tokenize
 
@@ -238,10 +239,11 @@ _EN_WORDS = frozenset(
         "love",
     ]
 )
-# Words common in both languages say nothing.
+# Words common in both languages say nothing. The others count for their language, both
+# tallied in one pass: a Vietnamese word adds 1, an English word 1 << 32 (``scores``).
 _SHARED = _VI_WORDS & _EN_WORDS
-_VI_ONLY = _VI_WORDS - _SHARED
-_EN_ONLY = _EN_WORDS - _SHARED
+_EN_UNIT = 1 << 32
+_WEIGHT = {w: 1 for w in _VI_WORDS - _SHARED} | {w: _EN_UNIT for w in _EN_WORDS - _SHARED}
 
 
 def scores(cleaned: Cleaned, words: list[str]) -> tuple[int, int]:
@@ -252,10 +254,8 @@ def scores(cleaned: Cleaned, words: list[str]) -> tuple[int, int]:
     """
     text = cleaned.text
     vi = 0 if text.isascii() else len(text.encode("utf-8")) - len(cleaned.folded.encode("utf-8"))
-    # The two word sets are disjoint; counting membership with ``map`` keeps the loop in C.
-    vi += sum(map(_VI_ONLY.__contains__, words))
-    en = sum(map(_EN_ONLY.__contains__, words))
-    return vi, en
+    en, from_words = divmod(sum(map(_WEIGHT.get, words, repeat(0))), _EN_UNIT)
+    return vi + from_words, en
 
 
 def choose(vi: int, en: int) -> str:
