@@ -7,11 +7,12 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from notalone.detection.lang import identify, vietnamese_syllable
+from notalone.detection.lang import identify, scores, vietnamese_syllable
 from notalone.detection.normalize import (
     _FRAGMENTS,
     _IGNORABLE,
     _JOINED_LETTERS,
+    _JOINERS,
     _MARKS,
     _SINGLES,
     _STOPS,
@@ -25,6 +26,8 @@ from notalone.detection.normalize import (
     _fix_tones,
     _piece,
     _repair,
+    _spells_in_fragments,
+    _words,
     accepts,
     clean,
     fold,
@@ -103,6 +106,9 @@ def test_language_identification() -> None:
     assert identify("you're a loser") == "en"  # "a" is also chat Vietnamese for "anh"
     assert identify("你好，今天怎么样") == "other"
     assert identify("") == "other"
+    # Each occurrence counts: accented letters and words for Vietnamese, words for English.
+    assert scores(clean("you you you, and em"), ["you", "you", "you", "and", "em"]) == (1, 4)
+    assert scores(clean("tối"), ["tối"]) == (2, 0)
 
 
 @given(ANY_TEXT)
@@ -160,6 +166,29 @@ def test_fragments_from_the_first_joined_letter_are_all_the_fragments(text: str)
     else:
         start = max(0, joined.start() - 3)
         assert [m.span() for m in _FRAGMENTS.finditer(text, start)] == every
+
+
+FRAGMENT_LEX = Lexicon(["ngu", "kys", "ab", "abcd", "chui"])
+
+
+@given(st.text(alphabet=st.sampled_from(list("abcdkysngu.-_*~x1éß ")), max_size=40))
+@settings(max_examples=500, deadline=None)
+def test_fragment_runs_find_what_the_whole_text_scan_finds(text: str) -> None:
+    folded = fold(text)  # ASCII but for "ß": both ways of scanning are exercised
+    plain = any(
+        FRAGMENT_LEX.knows_folded(_JOINERS.sub("", m.group())) for m in _FRAGMENTS.finditer(folded)
+    )
+    assert _spells_in_fragments(folded, FRAGMENT_LEX) == plain
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab1é_ .!?;\n\t\x1c\x1f¦。-'\"")), max_size=60))
+@settings(max_examples=500, deadline=None)
+def test_words_are_those_of_the_regex_tokenizer(text: str) -> None:
+    sentences = PLAIN_STOPS.split(text)
+    plain = re.findall(r"[^\W_]+", sentences[0])
+    for sentence in sentences[1:]:
+        plain += [BOUNDARY, *re.findall(r"[^\W_]+", sentence)]
+    assert _words(text) == plain
 
 
 PLAIN_TRIPLE = re.compile(r"([^\W\d_])\1\1")
@@ -231,14 +260,16 @@ def test_slow_clean_equals_the_per_character_loop(text: str) -> None:
     assert cleaned.text == (fixed if len(fixed) == len(joined) else joined)
 
 
-@given(st.one_of(ANY_TEXT, MESSY_TEXT))
+@given(st.one_of(ANY_TEXT, MESSY_TEXT), st.randoms(use_true_random=False))
 @settings(max_examples=300, deadline=None)
-def test_token_spans_are_those_of_the_cleaned_matches(text: str) -> None:
+def test_token_spans_are_those_of_the_cleaned_matches(text: str, rng) -> None:
     cleaned = clean(text)
     tokens = tokenize(cleaned, LEX)
-    if tokens._spans is None:  # the fast path: spans worked out on demand
+    if tokens._spans is None:  # the fast path: spans worked out on demand, as far as asked
         matches = [cleaned.span(*m.span()) for m in _TOKEN_OR_STOP.finditer(cleaned.text)]
-        assert [tokens.span(k) for k in range(len(tokens))] == matches
+        asked = rng.sample(range(len(tokens)), len(tokens))
+        assert {k: tokens.span(k) for k in asked} == dict(enumerate(matches))
+        assert len(matches) == len(tokens)
 
 
 @given(st.lists(st.sampled_from(["a", "bb", "như thế nào", "ở", "¦", "xyz"]), max_size=12))

@@ -342,21 +342,9 @@ def tokenize(cleaned: Cleaned, lexicon: Lexicon) -> Tokens:
     folded = cleaned.folded
     if _spells_in_fragments(folded, lexicon):
         return _tokenize_obfuscated(cleaned, lexicon)
-    # The common case stays in C: the text is cut at its sentence stops (a BOUNDARY word
-    # each), and the words of each sentence found in one scan (a scan for words and stops
-    # at once tries both at every character); whole-text checks decide whether any per-word
+    # The common case stays in C (``_words``); whole-text checks decide whether any per-word
     # repair is needed.
-    if text.isascii():
-        # ASCII text (most English chat) is cut without the regex engine's per-character
-        # class tests: each stop becomes a BOUNDARY word, every other non-word byte a space.
-        marked = _STOPS.sub(_SPACED_BOUNDARY, text).encode("latin-1")
-        words = marked.translate(_ASCII_WORD_BYTES).decode("latin-1").split()
-    else:
-        sentences = _STOPS.split(text)
-        words = _TOKEN.findall(sentences[0])
-        for sentence in sentences[1:]:
-            words.append(BOUNDARY)
-            words += _TOKEN.findall(sentence)
+    words = _words(text)
     # Spaced-out letters need two one-letter words in a row: most messages hold fewer than
     # two one-letter words at all, counted in C before the regex looks for a row of them.
     if list(map(len, words)).count(1) - words.count(BOUNDARY) > 1 and any(
@@ -368,6 +356,23 @@ def tokenize(cleaned: Cleaned, lexicon: Lexicon) -> Tokens:
     if cleaned.has_digit or _TRIPLE.search(folded):
         words = list(map(lexicon.repair, words))
     return Tokens(words, cleaned)
+
+
+def _words(text: str) -> list[str]:
+    """The words of cleaned text, with a BOUNDARY word at each run of sentence stops."""
+    if text.isascii():
+        # ASCII text (most English chat) is cut without the regex engine's per-character
+        # class tests: each stop becomes a BOUNDARY word, every other non-word byte a space.
+        marked = _STOPS.sub(_SPACED_BOUNDARY, text).encode("latin-1")
+        return marked.translate(_ASCII_WORD_BYTES).decode("latin-1").split()
+    # Cut at the stops, then the words of each sentence in one scan (a scan for words and
+    # stops at once tries both at every character).
+    sentences = _STOPS.split(text)
+    words = _TOKEN.findall(sentences[0])
+    for sentence in sentences[1:]:
+        words.append(BOUNDARY)
+        words += _TOKEN.findall(sentence)
+    return words
 
 
 def _spells_in_fragments(folded: str, lexicon: Lexicon) -> bool:
