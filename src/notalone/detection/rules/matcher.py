@@ -33,6 +33,9 @@ class Part:
     count: int  # number of parts in its pattern
     key: str  # unfolded: " word word " (no trailing space when ``prefix``)
     prefix: bool
+    group: int  # the pattern's number among every pattern of the rules
+    bit: int  # 1 << index: found parts of a pattern are or-ed into one int ...
+    full: int  # ... which equals this when all of them were found
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,14 +63,17 @@ def pattern_words(pattern: str, pack: LanguagePack) -> list[tuple[list[str], boo
 
 def compile_parts(rules: tuple[Rule, ...], pack: LanguagePack) -> list[Part]:
     parts: list[Part] = []
-    for ri, rule in enumerate(rules):
-        for pi, pattern in enumerate(rule.patterns):
-            pieces = pattern_words(pattern, pack)
-            for k, (words, prefix) in enumerate(pieces):
-                if BOUNDARY in "".join(words):
-                    raise RulePackError(f"{rule.id}: pattern {pattern!r} contains {BOUNDARY!r}")
-                key = " " + " ".join(words) + ("" if prefix else " ")
-                parts.append(Part(ri, pi, k, len(pieces), key, prefix))
+    patterns = (
+        (ri, pi, rule, p) for ri, rule in enumerate(rules) for pi, p in enumerate(rule.patterns)
+    )
+    for group, (ri, pi, rule, pattern) in enumerate(patterns):
+        pieces = pattern_words(pattern, pack)
+        full = (1 << len(pieces)) - 1
+        for k, (words, prefix) in enumerate(pieces):
+            if BOUNDARY in "".join(words):
+                raise RulePackError(f"{rule.id}: pattern {pattern!r} contains {BOUNDARY!r}")
+            key = " " + " ".join(words) + ("" if prefix else " ")
+            parts.append(Part(ri, pi, k, len(pieces), key, prefix, group, 1 << k, full))
     return parts
 
 
@@ -188,15 +194,14 @@ def _in_tokens(channel: Channel, found: list[tuple[Part, int, int]]) -> list[tup
     """Found parts, from spans of the channel's characters to spans of its tokens; a part of
     a gapped pattern only when every part of that pattern was found (most are a common word
     alone, and need no tokens)."""
-    seen: dict[tuple[int, int], set[int]] = defaultdict(set)
+    seen: dict[int, int] = {}  # pattern -> its found parts, one bit each
     for part, _start, _end in found:
-        if part.count > 1:
-            seen[(part.rule, part.pattern)].add(part.index)
+        seen[part.group] = seen.get(part.group, 0) | part.bit
     token_at = channel.token_at
     return [
         (part, token_at(start + 1), token_at(end if part.prefix else end - 1))
         for part, start, end in found
-        if part.count == 1 or len(seen[(part.rule, part.pattern)]) == part.count
+        if seen[part.group] == part.full
     ]
 
 
