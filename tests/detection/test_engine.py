@@ -129,12 +129,29 @@ def test_public_analyze_uses_the_default_engine() -> None:
         "thôi mày đi die đi, kill yourself",
         "kíll yourself",  # accents put on English letters to slip past a filter
         "mày kíll yoursélf đi",
+        "kys đi",  # three letters that alone flag a message, typed as such
+        "tao kýs",
     ],
 )
 def test_code_switching_and_accent_disguises_are_read_through(engine: Engine, text: str) -> None:
     assessment = engine.analyze(text)
     assert {c.id for c in assessment.categories} >= {"self_harm"}
     assert assessment.severity >= Severity.HIGH
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ưu đãi KM5 cho bạn, giảm giá tháng này",  # leetspeak repair reads "KM5" as "kms"
+        "and đi chơi không",  # a common three-letter English word says nothing
+    ],
+)
+def test_three_letter_english_words_bring_english_rules_only_as_typed_alarms(
+    engine: Engine, text: str
+) -> None:
+    assessment = engine.analyze(text)
+    assert assessment.language == "vi"
+    assert assessment.severity < Severity.MEDIUM
 
 
 def test_english_rules_keep_vietnamese_accents_strict(engine: Engine) -> None:

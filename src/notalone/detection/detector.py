@@ -11,8 +11,10 @@ Third parties register a ``Detector`` subclass (or a factory returning an instan
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from functools import partial
 from importlib.metadata import entry_points
 
 from notalone.detection.lang import LANGUAGES, choose, language_pack, scores
@@ -84,9 +86,10 @@ class Document:
             both = minor >= 2 or vi == en
             if language == "vi" and not both:
                 english = lexicon.english_only
-                both = not english.isdisjoint(tokens.words) or (
-                    not cleaned.text.isascii() and not english.isdisjoint(cleaned.folded.split())
-                )
+                both = (
+                    not english.isdisjoint(tokens.words)
+                    and any(map(partial(_typed, cleaned), english.intersection(tokens.words)))
+                ) or (not cleaned.text.isascii() and not english.isdisjoint(cleaned.folded.split()))
             languages = (language, other) if both else (language,)
         return cls(text, cleaned, tokens, language, languages)
 
@@ -97,6 +100,14 @@ class Document:
             found = build_channel(self.tokens, language_pack(language).expansions)
             self._channels[language] = found
         return found
+
+
+def _typed(cleaned: Cleaned, word: str) -> bool:
+    """Whether ``word`` is a word of the text as typed: a short one may be a repair's guess
+    (leetspeak repair reads the promotion code "KM5" as "kms")."""
+    if len(word) > 3:
+        return True
+    return re.search(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", cleaned.text) is not None
 
 
 class Detector(ABC):
