@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from notalone import analyze
+from notalone.detection.detector import Document
 from notalone.detection.engine import MAX_EVIDENCE, Engine
 from notalone.errors import InputError, InvalidEncoding, MessageTooLarge
 from notalone.taxonomy import SCORE_BANDS, Severity
@@ -129,7 +130,7 @@ def test_public_analyze_uses_the_default_engine() -> None:
         "thôi mày đi die đi, kill yourself",
         "kíll yourself",  # accents put on English letters to slip past a filter
         "mày kíll yoursélf đi",
-        "kys đi",  # three letters that alone flag a message, typed as such
+        "kys đi",  # three letters, typed as such
         "tao kýs",
     ],
 )
@@ -139,19 +140,10 @@ def test_code_switching_and_accent_disguises_are_read_through(engine: Engine, te
     assert assessment.severity >= Severity.HIGH
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Ưu đãi KM5 cho bạn, giảm giá tháng này",  # leetspeak repair reads "KM5" as "kms"
-        "and đi chơi không",  # a common three-letter English word says nothing
-    ],
-)
-def test_three_letter_english_words_bring_english_rules_only_as_typed_alarms(
-    engine: Engine, text: str
-) -> None:
-    assessment = engine.analyze(text)
-    assert assessment.language == "vi"
-    assert assessment.severity < Severity.MEDIUM
+def test_a_word_made_by_leetspeak_repair_does_not_bring_in_english_rules(engine: Engine) -> None:
+    text = "Ưu đãi KM5 cho bạn, giảm giá tháng này"  # repair reads "KM5" as "kms" (kill myself)
+    assert Document.build(text, engine.lexicon).languages == ("vi",)
+    assert engine.analyze(text).severity < Severity.MEDIUM
 
 
 def test_english_rules_keep_vietnamese_accents_strict(engine: Engine) -> None:

@@ -115,19 +115,13 @@ class Engine:
         words: set[str] = set()
         for det in self.detectors:
             words |= det.lexicon()
-        # Loanwords the Vietnamese rules use too ("otp", "link", "online") do not count, nor do
-        # most words of three letters ("and", "you"): only those that alone flag a message
-        # ("kys", "kms"), and only as typed (``Document.build``: leetspeak repair makes "kms"
-        # of promotion codes like "KM5").
-        english = rule_detector.words("en") - rule_detector.words("vi")
-        alarms = rule_detector.alarm_words("en")
+        # Loanwords the Vietnamese rules use too ("otp", "link", "online") do not count, and a
+        # word of three letters counts only as typed (``Document.build``): leetspeak repair
+        # makes "kms" of promotion codes like "KM5".
         english_only = {
             w
-            for w in english
-            if (len(w) > 3 or (len(w) == 3 and w in alarms))
-            and w.isascii()
-            and w.isalpha()
-            and not vietnamese_syllable(w)
+            for w in rule_detector.words("en") - rule_detector.words("vi")
+            if len(w) >= 3 and w.isascii() and w.isalpha() and not vietnamese_syllable(w)
         }
         self.lexicon = Lexicon(words, english_only=english_only)
         # Combinations in id order, found by position: hashing a Combo hashes all its fields,

@@ -11,7 +11,7 @@ from notalone.detection.detector import Detector, Document, Example, Signal
 from notalone.detection.lang import LANGUAGES, language_pack
 from notalone.detection.rules.matcher import AutomatonMatcher, ReferenceMatcher, RegexMatcher
 from notalone.detection.rules.pack import Rule, RuleSet, load_rules
-from notalone.taxonomy import CATEGORY_IDS, Severity
+from notalone.taxonomy import CATEGORY_IDS
 
 
 class RuleDetector(Detector):
@@ -76,21 +76,6 @@ class RuleDetector(Detector):
                         words.update(part)
             found = self._words[language] = frozenset(words)
         return found
-
-    def alarm_words(self, language: str) -> frozenset[str]:
-        """Words that are by themselves a whole pattern of one of ``language``'s rules of
-        severity medium or above ("kys"): one alone is enough to flag a message."""
-        from notalone.detection.rules.matcher import pattern_words
-
-        pack = language_pack(language)
-        found = set()
-        for rule in self.ruleset.for_language(language):
-            if rule.severity >= Severity.MEDIUM:
-                for pattern in rule.patterns:
-                    parts = pattern_words(pattern, pack)
-                    if len(parts) == 1 and len(parts[0][0]) == 1:
-                        found.add(parts[0][0][0])
-        return frozenset(found)
 
     def examples(self) -> list[Example]:
         raw = (
