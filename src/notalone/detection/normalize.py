@@ -603,9 +603,14 @@ class Channel:
     text: str  # " word word word " (leading and trailing space for whole-word matching)
     folded: str
     _offsets: list[int] | None = None
+    _plain: bool | None = None  # no word holds a space
 
     def token_at(self, offset: int) -> int:
         """Index of the token containing channel ``offset``."""
+        if self._plain is None:
+            self._plain = self.text.count(" ") == len(self.words) + 1
+        if self._plain:  # the spaces before ``offset`` count the words, counted in C
+            return max(0, self.text.count(" ", 0, offset) - 1)
         if self._offsets is None:
             # Word i starts after the leading space, the words before it and one space each.
             lengths = accumulate(map(len, self.words[:-1]), initial=1)
