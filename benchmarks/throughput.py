@@ -207,9 +207,24 @@ def use_reference_matcher(engine: Engine) -> None:
     if not isinstance(built, RuleDetector):
         raise RuntimeError("Engine no longer puts its RuleDetector first; update the benchmark")
     reference = RuleDetector(engine.ruleset, reference=True)
+
+    def swapped(item: object) -> object:
+        if item is built:
+            return reference
+        if isinstance(item, tuple) and item and item[0] is built:  # (detector, its languages)
+            return (reference, *item[1:])
+        return item
+
     for value in vars(engine).values():
-        if isinstance(value, list) and any(d is built for d in value):
-            value[:] = [reference if d is built else d for d in value]
+        if isinstance(value, list):
+            value[:] = [swapped(item) for item in value]
+    left = [
+        name
+        for name, value in vars(engine).items()
+        if isinstance(value, list) and any(swapped(item) is not item for item in value)
+    ]
+    if left:
+        raise RuntimeError(f"Engine still runs its RuleDetector from {left}; update the benchmark")
 
 
 def build_configs(only_automaton: bool = False) -> tuple[list[Config], Engine]:
