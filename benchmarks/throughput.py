@@ -215,14 +215,17 @@ def use_reference_matcher(engine: Engine) -> None:
             return (reference, *item[1:])
         return item
 
+    def holds_built(value: object) -> bool:
+        if value is built:
+            return True
+        if isinstance(value, dict):
+            return any(map(holds_built, value.values()))
+        return isinstance(value, (list, tuple, set, frozenset)) and any(map(holds_built, value))
+
     for value in vars(engine).values():
         if isinstance(value, list):
             value[:] = [swapped(item) for item in value]
-    left = [
-        name
-        for name, value in vars(engine).items()
-        if isinstance(value, list) and any(swapped(item) is not item for item in value)
-    ]
+    left = [name for name, value in vars(engine).items() if holds_built(value)]
     if left:
         raise RuntimeError(f"Engine still runs its RuleDetector from {left}; update the benchmark")
 

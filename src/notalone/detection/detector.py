@@ -86,10 +86,9 @@ class Document:
             both = minor >= 2 or vi == en
             if language == "vi" and not both:
                 english = lexicon.english_only
-                both = (
-                    not english.isdisjoint(tokens.words)
-                    and any(map(partial(_typed, cleaned), english.intersection(tokens.words)))
-                ) or (not cleaned.text.isascii() and not english.isdisjoint(cleaned.folded.split()))
+                both = any(map(partial(_typed, cleaned), english.intersection(tokens.words))) or (
+                    not cleaned.text.isascii() and not english.isdisjoint(cleaned.folded.split())
+                )
             languages = (language, other) if both else (language,)
         return cls(text, cleaned, tokens, language, languages)
 

@@ -381,9 +381,8 @@ def _spells_in_fragments(folded: str, lexicon: Lexicon) -> bool:
         # Every fragment holds a joined letter and starts at most three letters before its
         # first one, so the fragment scan (tried at every position) starts there.
         joined = _JOINED_LETTERS.search(folded)
-        return joined is not None and any(
-            lexicon.knows_folded(_JOINERS.sub("", m.group()))
-            for m in _FRAGMENTS.finditer(folded, max(0, joined.start() - 3))
+        return joined is not None and _known_fragment(
+            folded, lexicon, max(0, joined.start() - 3), len(folded)
         )
     # Folded text is mostly ASCII: its letters and marks as bytes ("a", ".", the rest " ")
     # show the runs holding a joined letter with bytes.find in C, and only those are scanned
@@ -394,13 +393,18 @@ def _spells_in_fragments(folded: str, lexicon: Lexicon) -> bool:
         start = shapes.rfind(b" ", 0, at) + 1
         end = shapes.find(b" ", at)
         end = len(shapes) if end == -1 else end
-        if any(
-            lexicon.knows_folded(_JOINERS.sub("", m.group()))
-            for m in _FRAGMENTS.finditer(folded, start, end)
-        ):
+        if _known_fragment(folded, lexicon, start, end):
             return True
         at = shapes.find(b"a.a", end)
     return False
+
+
+def _known_fragment(folded: str, lexicon: Lexicon, start: int, end: int) -> bool:
+    """Whether a fragment of ``folded[start:end]``, its marks removed, is a known word."""
+    return any(
+        lexicon.knows_folded(_JOINERS.sub("", m.group()))
+        for m in _FRAGMENTS.finditer(folded, start, end)
+    )
 
 
 def _tokenize_obfuscated(cleaned: Cleaned, lexicon: Lexicon) -> Tokens:

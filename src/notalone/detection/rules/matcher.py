@@ -91,11 +91,8 @@ class _Resolver:
                 hits.add(Hit(part.rule, first, last))
             else:
                 pending[(part.rule, part.pattern, part.count)].append((part.index, first, last))
+        # Only patterns with every part found get here (``_in_tokens``).
         for (ri, _pi, count), items in pending.items():
-            # Most gapped patterns meet only some of their parts (a common word alone):
-            # checking that every part is there first spares sorting and chaining them.
-            if len({index for index, _first, _last in items}) < count:
-                continue
             hit = self._chain(channel, sorted(items, key=lambda t: (t[1], t[0])), count, ri)
             if hit:
                 hits.add(hit)

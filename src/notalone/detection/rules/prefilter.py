@@ -42,17 +42,16 @@ class Prefilter:
     """The regexes (by index) that a text may match; thread-safe (a scratch per thread)."""
 
     def __init__(self, patterns: Sequence[str]) -> None:
-        self._count = len(patterns)
-        self._every = list(range(self._count))
+        self._every = list(range(len(patterns)))
         written = {i: c for i, c in enumerate(map(hyperscan_conjuncts, patterns)) if c is not None}
-        expressions, self._also = _numbered(written, self._count)
+        expressions, self._also = _numbered(written, len(patterns))
         self._database = _database(expressions)
         if self._database is None and written:
             # Some regex Hyperscan cannot take, even relaxed: only now is each one tried alone.
             written = {
-                i: c for i, c in written.items() if _database(_numbered({i: c}, self._count)[0])
+                i: c for i, c in written.items() if _database(_numbered({i: c}, len(patterns))[0])
             }
-            expressions, self._also = _numbered(written, self._count)
+            expressions, self._also = _numbered(written, len(patterns))
             self._database = _database(expressions)
         # A regex that Hyperscan does not scan for runs on every message.
         self._always = sorted(set(self._every) - set(written))
@@ -74,7 +73,8 @@ class Prefilter:
             # A regex of several conjuncts may match only where all of them did.
             present = set(found)
             also = self._also
-            found = [i for i in present if i < self._count and present.issuperset(also.get(i, ()))]
+            count = len(self._every)
+            found = [i for i in present if i < count and present.issuperset(also.get(i, ()))]
         return sorted(found)
 
     def _scratch(self) -> hyperscan.Scratch:
@@ -162,18 +162,13 @@ class _Untranslatable(Exception):
     pass
 
 
-def hyperscan_pattern(pattern: str) -> bytes | None:
-    """``pattern`` as Hyperscan should read it (UTF-8), matching at least what Python's ``re``
-    matches; None for what it does not translate (flags, conditionals)."""
-    conjuncts = hyperscan_conjuncts(pattern)
-    return conjuncts[0] if conjuncts else None
-
-
 def hyperscan_conjuncts(pattern: str) -> list[bytes] | None:
-    """Hyperscan patterns that must each match somewhere in a text that ``pattern`` matches:
-    ``hyperscan_pattern``, then, for each look-ahead of its top level, what comes before it
-    followed by the look-ahead's own pattern. Relaxed to "anything", a look-ahead naming
-    brands or agencies would let every domain through; as a conjunct it keeps the names."""
+    """Hyperscan patterns (UTF-8) that must each match somewhere in a text that ``pattern``
+    matches; None for what it does not translate (flags, conditionals). The first is
+    ``pattern`` as Hyperscan should read it, matching at least what Python's ``re`` matches;
+    then, for each look-ahead of its top level, what comes before it followed by the
+    look-ahead's own pattern. Relaxed to "anything", a look-ahead naming brands or agencies
+    would let every domain through; as a conjunct it keeps the names."""
     from re import _parser  # the standard library's own regex parser (CPython 3.11+)
 
     try:
