@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from notalone import analyze
 from notalone.detection.detector import Document
 from notalone.detection.engine import MAX_EVIDENCE, Engine
+from notalone.detection.lang import language_pack
 from notalone.errors import InputError, InvalidEncoding, MessageTooLarge
 from notalone.taxonomy import SCORE_BANDS, Severity
 
@@ -138,6 +139,29 @@ def test_code_switching_and_accent_disguises_are_read_through(engine: Engine, te
     assessment = engine.analyze(text)
     assert {c.id for c in assessment.categories} >= {"self_harm"}
     assert assessment.severity >= Severity.HIGH
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("tao sẽ kill you", "tao sẽ kill you"),  # read by the English rules as "i will kill you"
+        ("nói thật, tao sẽ kill mày", "tao sẽ kill mày"),
+    ],
+)
+def test_vietnamese_words_bridge_into_english_rules(engine: Engine, text: str, shown: str) -> None:
+    assessment = engine.analyze(text)
+    threat = next(c for c in assessment.categories if c.id == "threat")
+    assert threat.severity >= Severity.HIGH
+    assert shown in {e.text for e in threat.evidence}
+
+
+def test_bridge_words_are_read_only_in_a_message_of_their_language(engine: Engine) -> None:
+    english = language_pack("en")
+    assert english.reading("en") is english.expansions
+    assert english.reading("vi")["tao"] == "i" and "tao" not in english.expansions
+    assert english.reading("vi")["u"] == "you"  # the language's own chat spelling stays
+    # English text is never bridged: "tao" there is the Tao, not "I".
+    assert engine.analyze("The Tao will kill you with kindness").severity < Severity.MEDIUM
 
 
 def test_a_word_made_by_leetspeak_repair_does_not_bring_in_english_rules(engine: Engine) -> None:

@@ -93,10 +93,11 @@ class Document:
         return cls(text, cleaned, tokens, language, languages)
 
     def channel(self, language: str) -> Channel:
-        """The tokens with ``language``'s chat spelling expanded (built once, on demand)."""
+        """The tokens with ``language``'s chat spelling expanded (built once, on demand); read
+        by another language's rules, the message's own bridge words are read too."""
         found = self._channels.get(language)
         if found is None:
-            found = build_channel(self.tokens, language_pack(language).expansions)
+            found = build_channel(self.tokens, language_pack(language).reading(self.language))
             self._channels[language] = found
         return found
 

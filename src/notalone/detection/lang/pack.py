@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -19,9 +19,17 @@ class LanguagePack:
     #: Whether the language is written with accents. Where it is not, an accent on a word
     #: that no Vietnamese syllable spells ("kíll", "prétty") is a disguise, read through.
     accented: bool = False
+    #: By the main language of a message, the expansions to read it with: this language's
+    #: own, plus words of that language read as this one's where its rules read a message
+    #: switching between the two ("tao sẽ kill you" read as "i will kill you").
+    bridges: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def expand(self, word: str) -> str:
         return self.expansions.get(word, word)
+
+    def reading(self, language: str) -> dict[str, str]:
+        """The expansions for a message written mainly in ``language``."""
+        return self.bridges.get(language, self.expansions)
 
 
 _DATA = {"vi": "vi_teencode.toml", "en": "en_slang.toml"}
@@ -35,5 +43,16 @@ def language_pack(code: str) -> LanguagePack:
     raw = (
         resources.files("notalone.detection.lang").joinpath("data", _DATA[code]).read_text("utf-8")
     )
-    table = tomllib.loads(raw).get("expand", {})
-    return LanguagePack(code, {k.lower(): v.lower() for k, v in table.items()}, code == "vi")
+    data = tomllib.loads(raw)
+    expansions = _lowered(data.get("expand", {}))
+    # A word's own-language expansion wins over a bridge's reading of it.
+    bridges = {
+        main: {**_lowered(table), **expansions}
+        for main, table in data.get("bridge", {}).items()
+        if main != code
+    }
+    return LanguagePack(code, expansions, code == "vi", bridges)
+
+
+def _lowered(table: dict[str, str]) -> dict[str, str]:
+    return {k.lower(): v.lower() for k, v in table.items()}
