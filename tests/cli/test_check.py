@@ -30,6 +30,8 @@ def test_fail_on_exit_codes(cli) -> None:
     assert cli("check", "--fail-on", "critical", "Tối nay ngủ ngon nhé").returncode == 0
     bad = cli("check", "--fail-on", "severe", "hi")
     assert bad.returncode == 2 and b"severity" in bad.stderr
+    always = cli("check", "--fail-on", "none", "hi")
+    assert always.returncode == 2 and b"every message" in always.stderr
 
 
 def test_stdin_and_encoding_errors(cli) -> None:

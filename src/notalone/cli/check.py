@@ -20,9 +20,14 @@ def parse_severity(value: str | None) -> Severity | None:
     if value is None:
         return None
     try:
-        return Severity.parse(value)
+        severity = Severity.parse(value)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
+    if severity is Severity.NONE:  # every verdict reaches "none": it would always fail
+        raise typer.BadParameter(
+            "'none' is met by every message: use low, medium, high or critical"
+        )
+    return severity
 
 
 def read_stdin() -> str:

@@ -260,7 +260,7 @@ def scan(
         False, "--strict", help="Stop with exit 2 at the first bad record."
     ),
     fail_on: str | None = typer.Option(
-        None, "--fail-on", help="Exit 1 if any message reaches this severity."
+        None, "--fail-on", help="Exit 1 if any message reaches this severity (low ... critical)."
     ),
     conversations: bool = typer.Option(
         False,
