@@ -94,6 +94,16 @@ def test_training_matrix_is_what_inference_computes(tmp_path: Path) -> None:
         assert np.allclose(row.data, vals)
 
 
+def test_columns_are_the_vocabulary_terms() -> None:
+    from notalone.detection.classifiers.features import terms
+
+    rows = views([*_fixture().texts, "dit me may, địt mẹ mày", "ko bik j lun. cho an com"])
+    featurizer = fit_featurizer(rows, _default_config(), min_df=1)
+    for view in rows:  # the tuple look-ups of inference find the columns the terms name
+        expected = sorted(featurizer.index[t] for t in terms(view, featurizer.config))
+        assert sorted(featurizer.columns(view).tolist()) == expected
+
+
 def _default_config():
     from notalone.detection.classifiers import FeatureConfig
 
