@@ -89,6 +89,7 @@ CUES: dict[str, frozenset[str]] = {
             "money_recovery",
             "betting_lure",
             "friend_borrow",
+            "emergency_story",
             "fake_scholarship",
             "advance_fee",
         ]
