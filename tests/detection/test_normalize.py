@@ -86,6 +86,10 @@ def test_repeats_and_leetspeak_repair_only_into_known_words() -> None:
     assert words("s3nd nud3s") == ["send", "nudes"]
     assert words("kiiill yourselffff") == ["kill", "yourself"]  # runs stretched unevenly
     assert words("50k 2024") == ["50k", "2024"]
+    # A known word is a word as typed, whatever its letters: "cccd" is the ID card.
+    knows_cccd = Lexicon(["cccd", "chụp"])
+    assert tokenize(clean("chụp CCCD gửi anh"), knows_cccd).words == ["chụp", "cccd", "gửi", "anh"]
+    assert words("chụp CCCD gửi anh")[1] == "cd"  # unknown: the run collapses
 
 
 def test_sentence_boundaries_are_marked() -> None:

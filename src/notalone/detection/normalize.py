@@ -535,6 +535,8 @@ def _repair(word: str, lexicon: Lexicon) -> str:
             return word
     elif word.isdigit() or (_NUMBER_WITH_UNIT.fullmatch(word) and not _TRIPLE.search(word)):
         return word
+    if word in lexicon:  # "cccd" (căn cước công dân) and "xxx" are words as typed
+        return word
     if _has_triple(word):
         once = _collapse(word, 1)
         twice = _collapse(word, 2)

@@ -90,6 +90,7 @@ CUES: dict[str, frozenset[str]] = {
             "betting_lure",
             "friend_borrow",
             "emergency_story",
+            "account_rental",
             "fake_scholarship",
             "advance_fee",
         ]
