@@ -24,6 +24,7 @@ CUES: dict[str, frozenset[str]] = {
             "private_channel",
             "camera_request",
             "money_transfer",
+            "payee_account",
             "urgency",
             "second_person_target",
             "child_age_marker",
