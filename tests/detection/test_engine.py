@@ -170,6 +170,25 @@ def test_a_word_made_by_leetspeak_repair_does_not_bring_in_english_rules(engine:
     assert engine.analyze(text).severity < Severity.MEDIUM
 
 
+def test_a_long_english_text_is_not_read_as_vietnamese_for_a_few_shared_spellings(
+    engine: Engine,
+) -> None:
+    # "no" spells the Vietnamese target word "nó": read by both packs, this dialogue was
+    # bullying (a Vietnamese target beside the English insult "weirdos").
+    # ("day" and "an" count as Vietnamese words typed without accents.)
+    text = (
+        "I spent the day at the beach with my cousin, an amazing day! No worries, no "
+        "regrets. The people at the hotel were weirdos, but no one cared. We went back to "
+        "the room and watched a movie with the others, and then we slept for hours."
+    )
+    assert Document.build(text, engine.lexicon).languages == ("en",)
+    assert engine.analyze(text).severity < Severity.MEDIUM
+    # A real share of Vietnamese still brings in the Vietnamese rules.
+    mixed = "hey can u send me a pic, nhớ đừng nói với ai nha"
+    assert "vi" in Document.build(mixed, engine.lexicon).languages
+    assert engine.analyze(mixed).severity >= Severity.HIGH
+
+
 def test_english_rules_keep_vietnamese_accents_strict(engine: Engine) -> None:
     # Both packs read this message ("yourself" is a word only English rules know), yet
     # "hồ" and "hộ" are Vietnamese words, not a disguised English one.
