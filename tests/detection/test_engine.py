@@ -170,7 +170,7 @@ def test_a_word_made_by_leetspeak_repair_does_not_bring_in_english_rules(engine:
     assert engine.analyze(text).severity < Severity.MEDIUM
 
 
-def test_a_long_english_text_is_not_read_as_vietnamese_for_a_few_shared_spellings(
+def test_a_long_message_is_not_read_in_the_other_language_for_a_few_shared_spellings(
     engine: Engine,
 ) -> None:
     # "no" spells the Vietnamese target word "nó": read by both packs, this dialogue was
@@ -183,6 +183,14 @@ def test_a_long_english_text_is_not_read_as_vietnamese_for_a_few_shared_spelling
     )
     assert Document.build(text, engine.lexicon).languages == ("en",)
     assert engine.analyze(text).severity < Severity.MEDIUM
+    # Nor an unaccented Vietnamese SMS for a few English words (the English rules read
+    # "goi cho Ban" here as sexual content).
+    sms = (
+        "VinaPhone thong bao: Tel 0914247566 goi cho Ban nhung khong thuc hien duoc. Ban vui "
+        "long goi lai neu can. Xin cam on!"
+    )
+    assert Document.build(sms, engine.lexicon).languages == ("vi",)
+    assert engine.analyze(sms).severity < Severity.MEDIUM
     # A real share of Vietnamese still brings in the Vietnamese rules.
     mixed = "hey can u send me a pic, nhớ đừng nói với ai nha"
     assert "vi" in Document.build(mixed, engine.lexicon).languages

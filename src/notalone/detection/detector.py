@@ -31,9 +31,9 @@ from notalone.errors import PluginError
 from notalone.taxonomy import CATEGORY_IDS, Severity
 
 ENTRY_POINT_GROUP = "notalone.plugins"
-# An English message is read by the Vietnamese rules too when Vietnamese evidence is at least
-# a quarter of the English (``Document.build``).
-ENGLISH_TEXT_VI_SHARE = 4
+# A message is read by its second language's rules too when that language's evidence is at
+# least a quarter of the first's (``Document.build``).
+SECOND_LANGUAGE_SHARE = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,13 +85,12 @@ class Document:
             other = "en" if language == "vi" else "vi"
             # A tie or a real second language: both packs read it. So does a Vietnamese message
             # holding a word only English rules know ("mày kill yourself đi"), even with
-            # accents put on it ("kíll yoursélf": the folded text's words). A long English
-            # text always holds a few words Vietnamese spells too ("no" as "nó", "m"): there
-            # the Vietnamese pack reads only where they are a real share of the evidence.
+            # accents put on it ("kíll yoursélf": the folded text's words). A long message
+            # always holds a few words the other language spells too ("no" as the Vietnamese
+            # "nó", "ban" in an unaccented Vietnamese SMS): the other pack reads it only where
+            # they are a real share of the evidence.
             major = vi if language == "vi" else en
-            both = vi == en or (
-                minor >= 2 and (language == "vi" or minor * ENGLISH_TEXT_VI_SHARE >= major)
-            )
+            both = vi == en or (minor >= 2 and minor * SECOND_LANGUAGE_SHARE >= major)
             if language == "vi" and not both:
                 english = lexicon.english_only
                 both = any(map(partial(_typed, cleaned), english.intersection(tokens.words))) or (
