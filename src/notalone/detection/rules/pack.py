@@ -108,6 +108,7 @@ CUES: dict[str, frozenset[str]] = {
             "impersonation",
             "humiliation",
             "death_wish",
+            "victim_disclosure",
         ]
     ),
     "threat": frozenset(
