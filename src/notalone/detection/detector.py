@@ -32,8 +32,8 @@ from notalone.taxonomy import CATEGORY_IDS, Severity
 
 ENTRY_POINT_GROUP = "notalone.plugins"
 # A message is read by its second language's rules too when that language's evidence is at
-# least a quarter of the first's (``Document.build``).
-SECOND_LANGUAGE_SHARE = 4
+# least this share of the first's (``Document.build``).
+SECOND_LANGUAGE_SHARE = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +90,7 @@ class Document:
             # "nó", "ban" in an unaccented Vietnamese SMS): the other pack reads it only where
             # they are a real share of the evidence.
             major = vi if language == "vi" else en
-            both = vi == en or (minor >= 2 and minor * SECOND_LANGUAGE_SHARE >= major)
+            both = vi == en or (minor >= 2 and minor >= SECOND_LANGUAGE_SHARE * major)
             if language == "vi" and not both:
                 english = lexicon.english_only
                 both = any(map(partial(_typed, cleaned), english.intersection(tokens.words))) or (
