@@ -173,9 +173,9 @@ def test_a_word_made_by_leetspeak_repair_does_not_bring_in_english_rules(engine:
 def test_a_long_message_is_not_read_in_the_other_language_for_a_few_shared_spellings(
     engine: Engine,
 ) -> None:
-    # "no" spells the Vietnamese target word "nó": read by both packs, this dialogue was
-    # bullying (a Vietnamese target beside the English insult "weirdos").
-    # ("day" and "an" count as Vietnamese words typed without accents.)
+    # Read by both packs, the Vietnamese target "nó" (typed "no") and the English insult
+    # "weirdos" made this holiday story bullying. ("day" and "an" count as Vietnamese words
+    # typed without accents.)
     text = (
         "I spent the day at the beach with my cousin, an amazing day! No worries, no "
         "regrets. The people at the hotel were weirdos, but no one cared. We went back to "
