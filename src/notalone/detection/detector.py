@@ -89,8 +89,7 @@ class Document:
             # always holds a few words the other language spells too ("no" as the Vietnamese
             # "nó", "ban" in an unaccented Vietnamese SMS): the other pack reads it only where
             # they are a real share of the evidence.
-            major = vi if language == "vi" else en
-            both = vi == en or (minor >= 2 and minor >= SECOND_LANGUAGE_SHARE * major)
+            both = vi == en or (minor >= 2 and minor >= SECOND_LANGUAGE_SHARE * max(vi, en))
             if language == "vi" and not both:
                 english = lexicon.english_only
                 both = any(map(partial(_typed, cleaned), english.intersection(tokens.words))) or (
