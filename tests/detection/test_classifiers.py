@@ -20,7 +20,13 @@ from notalone.detection.classifiers import (
     load_classifier,
     load_classifiers,
 )
-from notalone.detection.classifiers.features import FeatureConfig, View, phrase_terms, terms
+from notalone.detection.classifiers.features import (
+    FeatureConfig,
+    View,
+    phrase_terms,
+    shape_terms,
+    terms,
+)
 from notalone.detection.detector import Detector, Document
 from notalone.detection.engine import Engine, _fuse
 from notalone.errors import ArtifactError
@@ -122,10 +128,29 @@ def test_deterministic_across_processes(vihsd: Classifier) -> None:
     assert outputs.pop().strip() == repr(vihsd.predict_proba(TEXT))
 
 
+def test_shapes_keep_what_cleaning_drops() -> None:
+    premium = "FreeMsg: claim £1000! Txt WIN to 86688, 150p/msg, or call 09061701461 www.x.co.uk"
+    got = shape_terms(premium)
+    assert {"slink", "smoney", "spence", "sphone", "sd5", "sd11", "scaps", "sbang"} <= set(got)
+    assert shape_terms("$200 for 2 nights") == ["smoney"]
+    assert {"sd5", "sd11", "sphone", "smoney", "scaps"} <= set(
+        shape_terms("CALL 09061701461, £1 a go, code 86688")
+    )
+    # everyday chat: times, amounts, user names, a currency sign on its own
+    assert shape_terms("see you at 5:30, it was $ 200, ask User102") == []
+    assert shape_terms("") == shape_terms("just words here") == []
+    config = FeatureConfig(shapes=True)
+    view = View(["call"], ["call"], "CALL 09061701461")
+    assert {"scaps", "sd11", "sphone"} <= set(terms(view, config))
+    assert FeatureConfig.from_json(config.to_json()) == config
+    assert not FeatureConfig.from_json(FeatureConfig().to_json()).shapes  # older manifests
+
+
 def test_terms_follow_the_config() -> None:
     config = FeatureConfig(char_min=2, char_max=3, word_min=1, word_max=2)
-    view = View(["ab", "¦", "cd"], ["ab", "¦", "c d"])
+    view = View(["ab", "¦", "cd"], ["ab", "¦", "c d"], "ab. CD")
     got = list(terms(view, config))
+    assert not any(t[0] == "s" for t in got)  # shapes only where the config asks
     assert {"c a", "c ab", "cab ", "fcd "} <= set(got)
     assert not any("¦" in t or "b c" in t for t in got if t[0] in "cf")  # never across words
     assert phrase_terms(view.expanded, config) == [

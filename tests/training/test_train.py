@@ -94,11 +94,15 @@ def test_training_matrix_is_what_inference_computes(tmp_path: Path) -> None:
         assert np.allclose(row.data, vals)
 
 
-def test_columns_are_the_vocabulary_terms() -> None:
+@pytest.mark.parametrize("shapes", [False, True], ids=["words", "shapes"])
+def test_columns_are_the_vocabulary_terms(shapes: bool) -> None:
+    from notalone.detection.classifiers import FeatureConfig
     from notalone.detection.classifiers.features import terms
 
-    rows = views([*_fixture().texts, "dit me may, địt mẹ mày", "ko bik j lun. cho an com"])
-    featurizer = fit_featurizer(rows, _default_config(), min_df=1)
+    texts = [*_fixture().texts, "dit me may, địt mẹ mày", "ko bik j lun. cho an com"]
+    rows = views([*texts, "NHẮN TIN 0912345678 nhận 500k, www.qua.vn!", "CALL 0912345678!"])
+    featurizer = fit_featurizer(rows, FeatureConfig(shapes=shapes), min_df=1)
+    assert any(t[0] == "s" for t in featurizer.vocabulary) == shapes
     for view in rows:  # the tuple look-ups of inference find the columns the terms name
         expected = sorted(featurizer.index[t] for t in terms(view, featurizer.config))
         assert sorted(featurizer.columns(view).tolist()) == expected
@@ -108,6 +112,33 @@ def _default_config():
     from notalone.detection.classifiers import FeatureConfig
 
     return FeatureConfig()
+
+
+def test_scam_models_read_shapes(tmp_path: Path) -> None:
+    texts = [
+        *(f"WIN £{n}00 cash! txt CLAIM to 8{n}888, 150p/msg" for n in range(1, 8)),
+        *(f"call 0906170{n}461 now, prize at www.win{n}.co.uk" for n in range(1, 8)),
+        *(f"see you at {n} for lunch, ok?" for n in range(1, 8)),
+        *(f"running late, be there in {n} mins" for n in range(1, 8)),
+    ]
+    labels = ["spam"] * 14 + ["ham"] * 14
+    data = TaskData(
+        task="tiny_scam",
+        language="en",
+        category="scam",
+        labels=("ham", "spam"),
+        positive=("spam",),
+        train=Split(texts, labels),
+        dev=None,
+        sources={"datasets": ["fixture"]},
+    )
+    manifest = train_task(data, tmp_path, tmp_path, seed=0)
+    assert "s" in manifest.featurizer["blocks"]
+    clf = load_classifiers(tmp_path)["tiny_scam"]
+    assert clf.featurizer.config.shapes
+    assert clf.predict("URGENT! call 09061709999 to claim your £900") == "spam"
+    words_only = train_task(_task(dev=False), tmp_path, tmp_path)  # cyberbullying
+    assert "s" not in words_only.featurizer["blocks"]
 
 
 @pytest.mark.parametrize("dev", [True, False], ids=["dev", "out-of-fold"])

@@ -20,7 +20,7 @@ from notalone.datasets.base import leak_key
 from notalone.datasets.leakage import evaluated_texts, held_out
 from notalone.detection.classifiers.model import Classifier, Manifest
 from notalone.training.fit import PRECISION_TARGETS, Hyper, Split, TaskData, fit_task
-from notalone.training.links import with_links
+from notalone.training.links import with_links, with_numbers
 from notalone.training.participants import TASK as PARTICIPANT_TASK
 from notalone.training.participants import train_participants
 from notalone.training.tagger import TASK as TAGGER_TASK
@@ -107,6 +107,10 @@ _SCAM_SOURCES = ("sms-spam-uci", "smishing-mendeley")
 # (14 % of OLID's training tweets, never evaluated, hold a link): 0.2 was tried afterwards on
 # Davidson's and NUS's evaluated texts and did no better.
 LINKED_HAM_SHARE = 0.1
+# The share given a phone number (``with_numbers``), for the scam model's shape block (its digit
+# runs): 0.05 was the one share tried. It took "text me at 0912345678 when you get home" from
+# P(spam) 0.993 to 0.010 and kept UCI's 5-fold model MCC at 0.970 (0.971 without it).
+NUMBERED_HAM_SHARE = 0.05
 
 
 def _en_scam(data_dir: Path) -> TaskData:
@@ -139,7 +143,8 @@ def _en_scam(data_dir: Path) -> TaskData:
             candidates.append((text, "ham"))
         else:
             linkable.setdefault(key, text)
-    candidates += [(t, "ham") for t in with_links(list(linkable.values()), LINKED_HAM_SHARE, 0)]
+    linked = with_links(list(linkable.values()), LINKED_HAM_SHARE, 0)
+    candidates += [(t, "ham") for t in with_numbers(linked, NUMBERED_HAM_SHARE, 1)]
     for text, label in candidates:
         key = leak_key(text)
         if not key or key in banned:
@@ -166,11 +171,13 @@ def _en_scam(data_dir: Path) -> TaskData:
             "removed_evaluated": sum(leak_key(t) in banned for t, _ in candidates),
             "removed_conflicting_labels": len(conflicting),
             "linked_ham_share": LINKED_HAM_SHARE,
+            "numbered_ham_share": NUMBERED_HAM_SHARE,
         },
         notes=(
             "UCI SMS and Mendeley smishing (spam and smishing as spam), with the ordinary SMS "
             "of NUS's training senders as ham, a seeded tenth of them given a link of an "
-            "everyday platform (video, post, homework document); each distinct text once, "
+            "everyday platform (video, post, homework document) and a seeded twentieth a "
+            "phone number; each distinct text once, "
             "texts labelled both ways left out, and every text of every evaluated English "
             "split removed. No dev split: calibrated and thresholded on 5-fold out-of-fold "
             "scores."

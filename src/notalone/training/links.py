@@ -1,4 +1,4 @@
-"""Ordinary messages that share a link, for training data that has none.
+"""Ordinary messages that share a link or a phone number, for training data that has none.
 
 The SMS sets the English scam model learns from hold links almost only in spam (106 of UCI's
 108 messages with a link are spam), so a model trained on them alone calls any shared link a
@@ -7,6 +7,10 @@ child shares videos, games, homework and posts all day. ``with_links`` gives a s
 the ordinary messages a link of the kind children really share (the everyday platforms, with
 their real URL shapes); what still marks a scam is what comes with the link (a prize, a fee, a
 login to "verify"), which the spam keeps.
+
+Phone numbers are the same story (``with_numbers``): UCI's ham almost never holds one, so a
+scam model reading number shapes called "text me at 0912345678 when you get home" a scam at
+0.99. Children give each other their numbers; a premium-rate hook still marks the spam.
 """
 
 from __future__ import annotations
@@ -97,4 +101,37 @@ def with_links(texts: Sequence[str], share: float, seed: int) -> list[str]:
             continue
         link = benign_link(rng)
         out.append(f"{link} {text}" if rng.random() < 0.25 else f"{text} {link}")
+    return out
+
+
+def _phone(rng: random.Random) -> str:
+    """A made-up number in one of the everyday shapes (UK, VN, US, SG, international)."""
+    kind = rng.randrange(6)
+    if kind == 0:
+        return "07" + _digits(rng, 9)
+    if kind == 1:
+        return rng.choice(("09", "03", "08")) + _digits(rng, 8)
+    if kind == 2:
+        return f"({_digits(rng, 3)}){_digits(rng, 3)}-{_digits(rng, 4)}"
+    if kind == 3:
+        return f"{_digits(rng, 3)}-{_digits(rng, 3)}-{_digits(rng, 4)}"
+    if kind == 4:
+        return rng.choice("89") + _digits(rng, 7)
+    return "+" + rng.choice(("44", "84", "65", "1")) + _digits(rng, 9)
+
+
+_SAID = ("{n}", "call me {n}", "my number is {n}", "text me at {n}", "its {n}", "new no. {n}")
+
+
+def with_numbers(texts: Sequence[str], share: float, seed: int) -> list[str]:
+    """``texts`` with a seeded ``share`` of them giving a phone number, before or after the
+    words."""
+    rng = random.Random(seed)
+    out = []
+    for text in texts:
+        if rng.random() >= share:
+            out.append(text)
+            continue
+        said = rng.choice(_SAID).format(n=_phone(rng))
+        out.append(f"{said} {text}" if rng.random() < 0.25 else f"{text} {said}")
     return out

@@ -102,7 +102,7 @@ class ClassifierDetector(Detector):
         ]
 
     def view(self, doc: Document) -> View:
-        return View(doc.tokens.words, doc.channel(self.languages[0]).words)
+        return View(doc.tokens.words, doc.channel(self.languages[0]).words, doc.text)
 
     def evidence(self, doc: Document, view: View, probs: np.ndarray) -> list[tuple[int, int]]:
         """The words the span tagger marks, else those that pushed the likeliest risk label

@@ -6,11 +6,14 @@ with the language's chat spelling expanded (``ko`` → ``không``). Features are
 
 - character n-grams inside each word, padded with a space on each side (scikit-learn's
   ``char_wb``), over the diacritic words (prefix ``c``) and over the folded words (``f``);
-- word n-grams over the expanded words (prefix ``w``), sentence stops kept as a word.
+- word n-grams over the expanded words (prefix ``w``), sentence stops kept as a word;
+- where the config asks for it (scam models), shapes of the raw tokens (prefix ``s``): links,
+  money, digit runs by length, capitals. Cleaning keeps words only, and a premium-rate SMS
+  holds its hook in ``£1.50``, ``150p/msg`` and ``09061701461``.
 
 Columns come from a vocabulary (term → column) fixed at training time, so features are the
 same in every process (no salted ``hash()``). Values are sublinear TF-IDF (``1 + log tf`` times
-idf), L2-normalized per block (``c``, ``f``, ``w``), as scikit-learn's ``TfidfVectorizer``
+idf), L2-normalized per block (``c``, ``f``, ``w``, ``s``), as scikit-learn's ``TfidfVectorizer``
 would give for each block alone.
 
 Because ``char_wb`` n-grams never cross a word, a word's character columns are cached per
@@ -19,6 +22,7 @@ word: a message costs a dictionary look-up per word rather than one per n-gram.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -28,7 +32,7 @@ import numpy as np
 from notalone.detection.lang import language_pack
 from notalone.detection.normalize import BOUNDARY, Lexicon, build_channel, clean, fold, tokenize
 
-BLOCKS = ("c", "f", "w")
+BLOCKS = ("c", "f", "w", "s")
 _CACHE_LIMIT = 200_000  # words; the cache is emptied when full (bounded memory, same results)
 
 
@@ -39,6 +43,7 @@ class FeatureConfig:
     word_min: int = 1
     word_max: int = 3
     language: str = "vi"  # whose chat spelling the word channel expands
+    shapes: bool = False  # also the ``s`` block (``shape_terms``)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -47,14 +52,15 @@ class FeatureConfig:
             "language": self.language,
             "tf": "sublinear",
             "norm": "l2-per-block",
-            "blocks": list(BLOCKS),
+            "blocks": list(BLOCKS if self.shapes else BLOCKS[:3]),
         }
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> FeatureConfig:
         cmin, cmax = data["char_ngram"]  # type: ignore[misc]
         wmin, wmax = data["word_ngram"]  # type: ignore[misc]
-        return cls(int(cmin), int(cmax), int(wmin), int(wmax), str(data["language"]))
+        shapes = "s" in data.get("blocks", ())  # type: ignore[operator]
+        return cls(int(cmin), int(cmax), int(wmin), int(wmax), str(data["language"]), shapes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +73,7 @@ class View:
 
     words: Sequence[str]
     expanded: Sequence[str]
+    text: str  # the raw message, for the shape block
 
 
 def char_grams(word: str, lo: int, hi: int) -> Iterator[str]:
@@ -100,12 +107,48 @@ def phrase_terms(expanded: Sequence[str], config: FeatureConfig) -> list[str]:
     return out
 
 
+_LINK = re.compile(r"https?://|www\.|\w\.(?:com|net|org|biz|info|co|uk|ly|me|tv|mobi)\b", re.I)
+_DIGITS = re.compile(r"\d{5,}")
+_PRICE = re.compile(r"[£$€]\d")
+_PENCE = re.compile(r"\d+p\b", re.I)
+
+
+def shape_terms(text: str) -> list[str]:
+    """The ``s`` block: what cleaning drops and scams carry (links, a currency sign before a
+    number, premium rates, runs of five digits or more by length: short codes, phone numbers),
+    plus capitals and exclamations. Shorter runs (times, amounts, user names) and a currency
+    sign alone are everyday chat: with them, the model flagged shop talk in DailyDialog."""
+    out: list[str] = []
+    for tok in text.split():
+        if tok.isalpha():  # a plain word: only its case says anything
+            if len(tok) >= 2 and tok.isupper():
+                out.append("scaps")
+            continue
+        if _LINK.search(tok):
+            out.append("slink")
+        if _PRICE.search(tok):
+            out.append("smoney")
+        if _PENCE.search(tok):
+            out.append("spence")
+        for run in _DIGITS.findall(tok):
+            out.append(f"sd{min(len(run), 12)}")
+            if len(run) >= 10 and run[0] == "0":
+                out.append("sphone")
+        if tok.isupper() and sum(ch.isalpha() for ch in tok) >= 2:
+            out.append("scaps")
+        if "!" in tok:
+            out.append("sbang")
+    return out
+
+
 def terms(view: View, config: FeatureConfig) -> Iterator[str]:
     """Every term of a message, with repeats (used to build the vocabulary)."""
     for w in view.words:
         if w != BOUNDARY:
             yield from word_terms(w, config)
     yield from phrase_terms(view.expanded, config)
+    if config.shapes:
+        yield from shape_terms(view.text)
 
 
 class Featurizer:
@@ -154,6 +197,10 @@ class Featurizer:
         word_columns = self.word_columns
         parts = [word_columns(w) for w in view.words if w != BOUNDARY]
         parts.append(np.array(self.phrase_columns(view.expanded), dtype=np.intp))
+        if self.config.shapes:
+            get = self.index.get
+            found = [c for c in map(get, shape_terms(view.text)) if c is not None]
+            parts.append(np.array(found, dtype=np.intp))
         return np.concatenate(parts)
 
     def transform_one(self, view: View) -> tuple[np.ndarray, np.ndarray]:
@@ -203,4 +250,4 @@ def view_of_text(text: str, lexicon: Lexicon | None = None, language: str = "vi"
     """The ``View`` of raw text, normalized as ``Document.build`` would (used in training)."""
     tokens = tokenize(clean(text), lexicon if lexicon is not None else rules_lexicon())
     channel = build_channel(tokens, language_pack(language).expansions)
-    return View(tokens.words, channel.words)
+    return View(tokens.words, channel.words, text)
