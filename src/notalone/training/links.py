@@ -93,14 +93,22 @@ def benign_link(rng: random.Random) -> str:
 def with_links(texts: Sequence[str], share: float, seed: int) -> list[str]:
     """``texts`` with a seeded ``share`` of them carrying a link, before or after the words
     (most often after, as when a message introduces what it shares)."""
+    return _with(texts, share, seed, benign_link)
+
+
+def _with(
+    texts: Sequence[str], share: float, seed: int, make: Callable[[random.Random], str]
+) -> list[str]:
+    """``texts`` with a seeded ``share`` of them given what ``make`` writes, a quarter of the
+    time before the words, else after them."""
     rng = random.Random(seed)
     out = []
     for text in texts:
         if rng.random() >= share:
             out.append(text)
             continue
-        link = benign_link(rng)
-        out.append(f"{link} {text}" if rng.random() < 0.25 else f"{text} {link}")
+        extra = make(rng)
+        out.append(f"{extra} {text}" if rng.random() < 0.25 else f"{text} {extra}")
     return out
 
 
@@ -126,12 +134,4 @@ _SAID = ("{n}", "call me {n}", "my number is {n}", "text me at {n}", "its {n}", 
 def with_numbers(texts: Sequence[str], share: float, seed: int) -> list[str]:
     """``texts`` with a seeded ``share`` of them giving a phone number, before or after the
     words."""
-    rng = random.Random(seed)
-    out = []
-    for text in texts:
-        if rng.random() >= share:
-            out.append(text)
-            continue
-        said = rng.choice(_SAID).format(n=_phone(rng))
-        out.append(f"{said} {text}" if rng.random() < 0.25 else f"{text} {said}")
-    return out
+    return _with(texts, share, seed, lambda rng: rng.choice(_SAID).format(n=_phone(rng)))
