@@ -120,9 +120,9 @@ def shape_terms(text: str) -> list[str]:
     sign alone are everyday chat: with them, the model flagged shop talk in DailyDialog."""
     out: list[str] = []
     for tok in text.split():
-        if tok.isalpha():  # a plain word: only its case says anything
-            if len(tok) >= 2 and tok.isupper():
-                out.append("scaps")
+        if tok.isupper() and sum(ch.isalpha() for ch in tok) >= 2:
+            out.append("scaps")
+        if tok.isalpha():  # a plain word: its case was all it had to say
             continue
         if _LINK.search(tok):
             out.append("slink")
@@ -134,8 +134,6 @@ def shape_terms(text: str) -> list[str]:
             out.append(f"sd{min(len(run), 12)}")
             if len(run) >= 10 and run[0] == "0":
                 out.append("sphone")
-        if tok.isupper() and sum(ch.isalpha() for ch in tok) >= 2:
-            out.append("scaps")
         if "!" in tok:
             out.append("sbang")
     return out
