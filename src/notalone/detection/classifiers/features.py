@@ -42,14 +42,12 @@ class FeatureConfig:
     char_max: int = 5
     word_min: int = 1
     word_max: int = 3
-    language: str = "vi"  # whose chat spelling the word channel expands
     shapes: bool = False  # also the ``s`` block (``shape_terms``)
 
     def to_json(self) -> dict[str, object]:
         return {
             "char_ngram": [self.char_min, self.char_max],
             "word_ngram": [self.word_min, self.word_max],
-            "language": self.language,
             "tf": "sublinear",
             "norm": "l2-per-block",
             "blocks": list(BLOCKS if self.shapes else BLOCKS[:3]),
@@ -60,7 +58,7 @@ class FeatureConfig:
         cmin, cmax = data["char_ngram"]  # type: ignore[misc]
         wmin, wmax = data["word_ngram"]  # type: ignore[misc]
         shapes = "s" in data.get("blocks", ())  # type: ignore[operator]
-        return cls(int(cmin), int(cmax), int(wmin), int(wmax), str(data["language"]), shapes)
+        return cls(int(cmin), int(cmax), int(wmin), int(wmax), shapes)
 
 
 @dataclass(frozen=True, slots=True)
