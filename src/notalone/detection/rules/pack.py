@@ -94,6 +94,8 @@ CUES: dict[str, frozenset[str]] = {
             "account_rental",
             "fake_scholarship",
             "advance_fee",
+            "debt_threat",
+            "official_notice",
         ]
     ),
     "cyberbullying": frozenset(
@@ -137,7 +139,7 @@ CUES: dict[str, frozenset[str]] = {
         ]
     ),
     "harmful_content": frozenset(
-        ["drugs", "gambling", "weapons", "extreme_violence", "substances"]
+        ["drugs", "gambling", "deposit_bonus", "weapons", "extreme_violence", "substances"]
     ),
 }
 ALL_CUES: frozenset[str] = frozenset().union(*CUES.values())
