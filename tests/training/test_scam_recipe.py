@@ -3,12 +3,21 @@ checks guard (on the real datasets)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from notalone.datasets import leak_key, load
 from notalone.datasets.leakage import evaluated_texts
 from notalone.training import _SCAM_SOURCES, LINKED_HAM_SHARE, NUMBERED_HAM_SHARE, TASKS
 from tests.shared_data import SHARED, needs_shared
+
+_LINK = r"\S*[./]\S*"
+_PHONE = r"(?:\+?\d{8,12}|\(\d{3}\)\d{3}-\d{4}|\d{3}-\d{3}-\d{4})"
+_NUMBER = rf"(?:(?:call me|my number is|text me at|its|new no\.) )?{_PHONE}"
+# What ``with_links`` and ``with_numbers`` may put on one side of a text: nothing, a link, a
+# number, or both.
+_ADDED = re.compile(rf"(?:(?:{_LINK}|{_NUMBER})(?: (?:{_LINK}|{_NUMBER}))?)?")
 
 
 @needs_shared
@@ -29,7 +38,11 @@ def test_links_go_only_on_unshared_unevaluated_nus_texts() -> None:
         # A link (one word) and a phone number (up to four words) go before or after the words;
         # what is left is an unguarded NUS text.
         originals = {
-            leak_key(" ".join(words[i : len(words) - j])) for i in range(6) for j in range(6)
+            leak_key(" ".join(words[i : len(words) - j]))
+            for i in range(6)
+            for j in range(6)
+            if _ADDED.fullmatch(" ".join(words[:i]))
+            and _ADDED.fullmatch(" ".join(words[len(words) - j :]))
         }
         assert label == "ham"
         assert any(o in nus and o not in guarded for o in originals), text
