@@ -10,11 +10,13 @@ import pytest
 from notalone.datasets import leak_key, load
 from notalone.datasets.leakage import evaluated_texts
 from notalone.training import _SCAM_SOURCES, LINKED_HAM_SHARE, NUMBERED_HAM_SHARE, TASKS
+from notalone.training.links import _SAID
 from tests.shared_data import SHARED, needs_shared
 
 _LINK = r"\S*[./]\S*"
 _PHONE = r"(?:\+?\d{8,12}|\(\d{3}\)\d{3}-\d{4}|\d{3}-\d{3}-\d{4})"
-_NUMBER = rf"(?:(?:call me|my number is|text me at|its|new no\.) )?{_PHONE}"
+_SAYINGS = "|".join(re.escape(said.format(n="")) for said in _SAID)
+_NUMBER = rf"(?:{_SAYINGS}){_PHONE}"
 # What ``with_links`` and ``with_numbers`` may put on one side of a text: nothing, a link, a
 # number, or both.
 _ADDED = re.compile(rf"(?:(?:{_LINK}|{_NUMBER})(?: (?:{_LINK}|{_NUMBER}))?)?")
