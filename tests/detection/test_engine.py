@@ -210,3 +210,12 @@ def test_evidence_is_capped_per_category(engine: Engine) -> None:
     for category in assessment.categories:
         spans = [(e.start, e.end) for e in category.evidence]
         assert len(spans) == MAX_EVIDENCE and spans == sorted(spans)
+
+
+def test_a_rules_overlapping_wordings_are_one_piece_of_evidence(engine: Engine) -> None:
+    # "báo nợ về gia đình" lies inside "thông báo nợ về gia đình": both are wordings of one rule.
+    text = "Nếu không trả trước 17h chúng tôi sẽ thông báo nợ về gia đình bạn."
+    assessment = engine.analyze(text, "vi")
+    scam = next(c for c in assessment.categories if c.id == "scam")
+    spans = [(e.rule, e.text) for e in scam.evidence if e.rule == "vi.scam.debt_threat.01"]
+    assert spans == [("vi.scam.debt_threat.01", "thông báo nợ về gia đình")]

@@ -42,7 +42,7 @@ class RuleDetector(Detector):
                 signals.append(signal[hit.rule](start=span(hit.first)[0], end=span(hit.last)[1]))
             for rhit in regexes.match(doc.cleaned):
                 signals.append(signal[rhit.rule](start=rhit.start, end=rhit.end))
-        return signals
+        return _outermost(signals) if len(signals) > 1 else signals
 
     def _signal_of(self, rule: Rule) -> Callable[..., Signal]:
         """A rule's ``Signal`` but for its span, filled in once (a hit only adds the span)."""
@@ -85,3 +85,16 @@ class RuleDetector(Detector):
             Example(e["text"], e["language"], frozenset(e.get("categories", [])))
             for e in tomllib.loads(raw)["example"]
         ]
+
+
+def _outermost(signals: list[Signal]) -> list[Signal]:
+    """The hits that no other hit of the same rule contains: a rule's overlapping wordings
+    ("báo nợ về" inside "thông báo nợ về gia đình") are one piece of evidence, not two."""
+    signals.sort(key=lambda s: (s.rule or "", s.start, -s.end))
+    kept: list[Signal] = []
+    for s in signals:
+        # In this order a hit inside any kept hit of its rule is inside the last one kept.
+        if kept and kept[-1].rule == s.rule and s.end <= kept[-1].end:
+            continue
+        kept.append(s)
+    return kept
