@@ -27,6 +27,7 @@ from notalone.detection.classifiers.features import (
     shape_terms,
     terms,
 )
+from notalone.detection.classifiers.model import Manifest, write_artifact
 from notalone.detection.detector import Detector, Document
 from notalone.detection.engine import Engine, _fuse
 from notalone.errors import ArtifactError
@@ -101,6 +102,17 @@ def test_tampered_manifest_is_refused(tmp_path: Path) -> None:
     data["format"] = 99
     manifest.write_text(json.dumps(data), "utf-8")
     with pytest.raises(ArtifactError, match="format"):
+        Classifier.load(manifest)
+
+
+def test_a_stacked_model_without_its_subword_arrays_is_refused(tmp_path: Path) -> None:
+    manifest = _copy(tmp_path)
+    meta = Manifest.from_json(manifest.read_text("utf-8"), str(manifest))
+    assert "subwords" in meta.extra
+    with np.load(tmp_path / "vihsd.npz") as npz:
+        arrays = {name: npz[name] for name in npz.files if name != "sw_buckets"}
+    write_artifact(tmp_path, meta, arrays)
+    with pytest.raises(ArtifactError, match="sw_buckets"):
         Classifier.load(manifest)
 
 

@@ -205,7 +205,7 @@ def test_english_rules_keep_vietnamese_accents_strict(engine: Engine) -> None:
 
 
 def test_evidence_is_capped_per_category(engine: Engine) -> None:
-    assessment = engine.analyze("n.g.u. " * 2000)
+    assessment = engine.analyze("mày ngu vãi " * 2000)  # the rules alone flag it
     assert assessment.categories
     for category in assessment.categories:
         spans = [(e.start, e.end) for e in category.evidence]

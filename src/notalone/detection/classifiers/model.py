@@ -7,7 +7,9 @@ sha256). ``Classifier.load`` refuses an npz whose digest does not match its mani
 
 Calibration is folded into the weights at training time, so ``softmax(x · W + b)`` already is
 the calibrated probability; ``decision_bias`` (added to the log-probabilities) is the prior
-shift chosen on dev for the dataset's headline metric and is used only by ``predict``.
+shift chosen on dev for the dataset's headline metric and is used only by ``predict``. A model
+may also stack a ``SubwordModel`` (manifest ``extra.subwords``): its log-probabilities ``s``
+enter the same softmax, ``softmax(x · W + b + S · s)``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from notalone.detection.classifiers.features import FeatureConfig, Featurizer, View, view_of_text
+from notalone.detection.classifiers.subwords import SubwordConfig, SubwordModel
 from notalone.errors import ArtifactError
 
 FORMAT_VERSION = 1
@@ -74,6 +77,7 @@ class Classifier:
         featurizer: Featurizer,
         coef: np.ndarray,
         intercept: np.ndarray,
+        subwords: tuple[SubwordModel, np.ndarray] | None = None,
     ) -> None:
         n_classes = len(manifest.labels)
         if coef.shape != (featurizer.size, n_classes) or intercept.shape != (n_classes,):
@@ -81,10 +85,20 @@ class Classifier:
                 f"{manifest.task}: weights of shape {coef.shape} do not fit "
                 f"{featurizer.size} features x {n_classes} labels"
             )
+        if subwords is not None and (
+            subwords[0].n_labels != n_classes or subwords[1].shape != (n_classes, n_classes)
+        ):
+            raise ArtifactError(
+                f"{manifest.task}: the subword model's {subwords[0].n_labels} labels and "
+                f"weights of shape {subwords[1].shape} do not fit {n_classes} labels"
+            )
         self.manifest = manifest
         self.featurizer = featurizer
         self.coef = np.ascontiguousarray(coef, dtype=np.float64)
         self.intercept = np.asarray(intercept, dtype=np.float64)
+        # The stacked subword model and the weights of its log-probabilities in the softmax.
+        self.subwords = subwords[0] if subwords is not None else None
+        self.subword_coef = np.asarray(subwords[1], np.float64) if subwords is not None else None
         self.labels = tuple(manifest.labels)
         self.positive = np.array([label in manifest.positive for label in self.labels])
         self.decision_bias = np.asarray(manifest.decision_bias, dtype=np.float64)
@@ -100,9 +114,10 @@ class Classifier:
 
     def logits(self, view: View) -> np.ndarray:
         cols, values = self.featurizer.transform_one(view)
-        if not len(cols):
-            return self.intercept.copy()
-        return values @ self.coef[cols] + self.intercept
+        z = values @ self.coef[cols] + self.intercept if len(cols) else self.intercept.copy()
+        if self.subwords is not None:
+            z += self.subword_coef @ self.subwords.log_proba(view.expanded)
+        return z
 
     def proba_view(self, view: View) -> np.ndarray:
         z = self.logits(view)
@@ -156,21 +171,29 @@ class Classifier:
             "coef": self.coef.astype(np.float16 if half else np.float32),
             "intercept": self.intercept,
         }
+        if self.subwords is not None:
+            arrays |= self.subwords.arrays() | {"sw_coef": self.subword_coef}
         return write_artifact(directory, self.manifest, arrays)
 
     @classmethod
     def load(cls, manifest_path: Path) -> Classifier:
         """Load ``<task>.json`` and the npz beside it, checking the npz's sha256."""
-        manifest, arrays, npz_path = read_artifact(manifest_path, _ARRAYS)
+        manifest, arrays, npz_path = read_artifact(
+            manifest_path, _ARRAYS, optional=(*SubwordModel.ARRAYS, "sw_coef")
+        )
         try:
             featurizer = Featurizer(
                 FeatureConfig.from_json(manifest.featurizer),
                 decode_vocabulary(arrays["vocabulary"]),
                 arrays["idf"],
             )
+            subwords = None
+            if "subwords" in manifest.extra:
+                config = SubwordConfig.from_json(manifest.extra["subwords"])  # type: ignore[arg-type]
+                subwords = (SubwordModel.from_arrays(config, arrays), arrays["sw_coef"])
         except (KeyError, ValueError, TypeError) as exc:
             raise ArtifactError(f"{npz_path}: not a valid classifier artifact ({exc})") from None
-        return cls(manifest, featurizer, arrays["coef"], arrays["intercept"])
+        return cls(manifest, featurizer, arrays["coef"], arrays["intercept"], subwords)
 
 
 def write_artifact(directory: Path, manifest: Manifest, arrays: dict[str, np.ndarray]) -> Manifest:
@@ -186,9 +209,10 @@ def write_artifact(directory: Path, manifest: Manifest, arrays: dict[str, np.nda
 
 
 def read_artifact(
-    manifest_path: Path, names: tuple[str, ...]
+    manifest_path: Path, names: tuple[str, ...], optional: tuple[str, ...] = ()
 ) -> tuple[Manifest, dict[str, np.ndarray], Path]:
-    """The manifest and the named arrays of the npz beside it, refusing a changed npz."""
+    """The manifest and the named arrays of the npz beside it (``optional`` ones where the npz
+    has them), refusing a changed npz."""
     where = str(manifest_path)
     try:
         manifest = Manifest.from_json(manifest_path.read_text(encoding="utf-8"), where)
@@ -206,6 +230,7 @@ def read_artifact(
     try:
         with np.load(io.BytesIO(data), allow_pickle=False) as npz:
             arrays = {name: npz[name] for name in names}
+            arrays |= {name: npz[name] for name in optional if name in npz.files}
     except (KeyError, ValueError, OSError) as exc:
         raise ArtifactError(f"{npz_path}: not a valid model artifact ({exc})") from None
     return manifest, arrays, npz_path
