@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -16,9 +13,8 @@ from notalone.detection.classifiers.subwords import (
 )
 from notalone.training.subwords import fit_fasttext, from_fasttext, train_subwords
 from notalone.training.vectorize import views
+from tests.training.tiny import LABELS, tiny_split
 
-FIXTURE = Path(__file__).parent.parent / "fixtures" / "training" / "tiny_vi.csv"
-LABELS = ("CLEAN", "OFFENSIVE", "HATE")
 CONFIG = SubwordConfig(bucket=5000, dim=8, epoch=20)
 UNSEEN = [
     "",
@@ -31,10 +27,9 @@ UNSEEN = [
 
 @pytest.fixture(scope="module")
 def trained():
-    with FIXTURE.open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    expanded = [v.expanded for v in views([r["text"] for r in rows])]
-    y = np.array([LABELS.index(r["label"]) for r in rows])
+    split = tiny_split()
+    expanded = [v.expanded for v in views(split.texts)]
+    y = np.array([LABELS.index(label) for label in split.labels])
     model = fit_fasttext(expanded, y, CONFIG, seed=0)
     return model, from_fasttext(model, len(LABELS), CONFIG), expanded, y
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 from pathlib import Path
 
@@ -29,19 +28,11 @@ from notalone.training.fit import (
     fitted_data,
 )
 from notalone.training.vectorize import fit_featurizer, matrix, views
-
-FIXTURE = Path(__file__).parent.parent / "fixtures" / "training" / "tiny_vi.csv"
-LABELS = ("CLEAN", "OFFENSIVE", "HATE")
-
-
-def _fixture() -> Split:
-    with FIXTURE.open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    return Split([r["text"] for r in rows], [r["label"] for r in rows])
+from tests.training.tiny import LABELS, tiny_split
 
 
 def _task(dev: bool) -> TaskData:
-    split = _fixture()
+    split = tiny_split()
     return TaskData(
         task="tiny",
         language="vi",
@@ -83,7 +74,7 @@ def test_training_is_reproducible(tmp_path: Path) -> None:
 
 
 def test_training_matrix_is_what_inference_computes(tmp_path: Path) -> None:
-    texts = _fixture().texts
+    texts = tiny_split().texts
     rows = views(texts)
     featurizer = fit_featurizer(rows, _default_config(), min_df=1)
     x = matrix(featurizer, rows)
@@ -99,7 +90,7 @@ def test_columns_are_the_vocabulary_terms(shapes: bool) -> None:
     from notalone.detection.classifiers import FeatureConfig
     from notalone.detection.classifiers.features import terms
 
-    texts = [*_fixture().texts, "dit me may, địt mẹ mày", "ko bik j lun. cho an com"]
+    texts = [*tiny_split().texts, "dit me may, địt mẹ mày", "ko bik j lun. cho an com"]
     rows = views([*texts, "NHẮN TIN 0912345678 nhận 500k, www.qua.vn!", "CALL 0912345678!"])
     featurizer = fit_featurizer(rows, FeatureConfig(shapes=shapes), min_df=1)
     assert any(t[0] == "s" for t in featurizer.vocabulary) == shapes

@@ -319,9 +319,8 @@ def fit_task(
     cal_subwords = None
     if hyper.subwords is not None:
         say(f"{data.task}: training the subword model for calibration")
-        dev_side = dev_views if oof_folds is None else None
         cal_subwords = _subword_scores(
-            train_views, y, n_classes, dev_side, oof_folds, hyper.subwords, seed
+            train_views, y, n_classes, dev_views, oof_folds, hyper.subwords, seed
         )
     grid = C_GRID if hyper.c is None else (hyper.c,)
     best: _Candidate | None = None
@@ -342,7 +341,8 @@ def fit_task(
             best = candidate
     assert best is not None
     coef, intercept, logp, bias = best.coef, best.intercept, best.logp, best.bias
-    if data.dev is not None and hyper.refit:
+    refit = data.dev is not None and hyper.refit
+    if refit:
         say(f"{data.task}: refitting on train + dev with C={best.c}")
         all_x = sp.vstack([x, cal_x], format="csr")
         w, b = _linear_models(all_x, np.concatenate([y, cal_y]), n_classes, best.c, hyper, seed)
@@ -350,11 +350,11 @@ def fit_task(
     subwords = None
     if hyper.subwords is not None:
         say(f"{data.task}: training the subword model")
-        fitted_views, fitted_y = train_views, y
-        if data.dev is not None and hyper.refit:
-            fitted_views, fitted_y = [*train_views, *dev_views], np.concatenate([y, cal_y])
-        expanded = [v.expanded for v in fitted_views]
-        final = train_subwords(expanded, fitted_y, n_classes, hyper.subwords, seed)
+        fitted = [*train_views, *dev_views] if refit else train_views
+        fitted_y = np.concatenate([y, cal_y]) if refit else y
+        final = train_subwords(
+            [v.expanded for v in fitted], fitted_y, n_classes, hyper.subwords, seed
+        )
         subwords = (final, best.sub)
     positive = np.array([label in data.positive for label in labels])
     p_pos = np.exp(logp)[:, positive].sum(axis=1)
@@ -407,18 +407,17 @@ def _subword_scores(
     train_views: Sequence[View],
     y: np.ndarray,
     n_classes: int,
-    dev_views: Sequence[View] | None,
+    dev_views: Sequence[View],
     oof_folds: list[tuple[np.ndarray, np.ndarray]] | None,
     config: SubwordConfig,
     seed: int,
 ) -> np.ndarray:
     """The subword model's log-probabilities on the calibration data, each from a model that
-    did not train on it: trained on train for dev, else out of fold on train."""
+    did not train on it: trained on train for dev, or out of fold on train (``oof_folds``)."""
     expanded = [v.expanded for v in train_views]
-    if dev_views is not None:
+    if oof_folds is None:
         model = train_subwords(expanded, y, n_classes, config, seed)
         return np.array([model.log_proba(v.expanded) for v in dev_views])
-    assert oof_folds is not None
     out = np.zeros((len(y), n_classes))
     for tr, va in oof_folds:
         model = train_subwords([expanded[i] for i in tr], y[tr], n_classes, config, seed)
