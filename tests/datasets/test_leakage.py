@@ -53,8 +53,9 @@ def test_related_is_symmetric_and_covers_the_measured_overlaps() -> None:
 
 
 def test_held_out_collects_related_test_splits(fixtures: Path) -> None:
-    sets = held_out("vihsd", fixtures, missing_ok=True)  # vihos is there, vithsd is not
-    assert [len(s) for s in sets] == [4, 2]
+    # vihos (test) and vlsp2019-hsd (all, cross-validated) are there, vithsd is not
+    sets = held_out("vihsd", fixtures, missing_ok=True)
+    assert [len(s) for s in sets] == [4, 2, 8]
     vihos_train = load("vihos", fixtures).split("train")
     assert len(clean_training(vihos_train, sets)) == len(vihos_train)
     with pytest.raises(DatasetError, match="not found"):

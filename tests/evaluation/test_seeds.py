@@ -20,6 +20,10 @@ def test_reseeded_recipe_trains_on_the_shipped_data_with_another_seed() -> None:
     assert not model.shipped
     test = {e.text for e in ds.split("test")}
     assert test.isdisjoint(model.training_texts())
+    # VLSP's comments are an auxiliary task: all but the one that is also a ViHSD test text.
+    [aux] = model.classifier.manifest.training["auxiliary"]
+    assert aux["name"] == "vlsp2019-hsd/all" and aux["n"] == 7
+    assert "Bọn cà chua thối cút hết đi" in model.training_texts()
 
 
 def test_seed_scores_are_reported() -> None:

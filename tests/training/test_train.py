@@ -19,13 +19,16 @@ from notalone.training import (
 )
 from notalone.training.fit import (
     C_GRID,
+    Auxiliary,
     Hyper,
     Split,
     TaskData,
+    auxiliary_data,
     choose_thresholds,
     data_digest,
     fit_task,
     fitted_data,
+    seen_texts,
 )
 from notalone.training.vectorize import fit_featurizer, matrix, views
 from tests.training.tiny import LABELS, tiny_split
@@ -138,6 +141,63 @@ def test_regularization_is_chosen_on_calibration_data(dev: bool) -> None:
     assert chosen["c_grid"] == list(C_GRID) and chosen["c"] in C_GRID
     fixed = fit_task(_task(dev), seed=0, hyper=Hyper(c=0.5)).manifest.training["hyperparameters"]
     assert fixed["c_grid"] == [0.5] and fixed["c"] == 0.5
+
+
+_RUDE = ("ngu", "cút", "óc chó", "đồ rác", "mất dạy", "khốn nạn")
+_KIND = ("đẹp", "cảm ơn", "vui", "tuyệt", "dễ thương", "giỏi")
+
+
+def _aux_task(aux_texts: list[str], aux_labels: list[str]) -> TaskData:
+    """A task whose own training labels say nothing (every text is rude and kind at once,
+    labelled at random) and whose dev follows rudeness: only the auxiliary task can teach it."""
+    rng = np.random.default_rng(0)
+    train = [f"{r} mà {k} lần {i}" for i in range(4) for r in _RUDE for k in _KIND]
+    dev = [f"bạn {w} quá {i}" for i in range(2) for w in (*_RUDE, *_KIND)]
+    return TaskData(
+        task="tiny_aux",
+        language="vi",
+        category="cyberbullying",
+        labels=("CLEAN", "OFFENSIVE"),
+        positive=("OFFENSIVE",),
+        train=Split(train, [str(v) for v in rng.choice(["CLEAN", "OFFENSIVE"], len(train))]),
+        dev=Split(
+            dev,
+            [("OFFENSIVE" if w in _RUDE else "CLEAN") for _ in range(2) for w in (*_RUDE, *_KIND)],
+        ),
+        sources={"datasets": ["fixture"]},
+        auxiliary=(Auxiliary("aux/all", ("ok", "toxic"), Split(aux_texts, aux_labels)),),
+    )
+
+
+def test_an_auxiliary_task_is_stacked_and_folded_into_the_weights() -> None:
+    fresh = [
+        *(f"thằng {w} kia {i}" for i in range(3) for w in _RUDE),
+        *(f"hôm nay {w} ghê {i}" for i in range(3) for w in _KIND),
+    ]
+    fresh_labels = ["toxic"] * 18 + ["ok"] * 18
+    data = _aux_task(fresh, fresh_labels)
+    own = data.train.texts[0], data.dev.texts[0]  # type: ignore[union-attr]
+    data.auxiliary = (
+        Auxiliary("aux/all", ("ok", "toxic"), Split([*own, *fresh], ["ok", "ok", *fresh_labels])),
+    )
+    # The task's own texts leave the auxiliary task: its scores on them must be unseen.
+    [(_, kept)] = auxiliary_data(data)
+    assert kept.texts == fresh
+    assert set(fresh) <= set(seen_texts(data))
+    assert fitted_data(data)[1][-36:] == [f"aux/all:{label}" for label in fresh_labels]
+    data_without = _aux_task(fresh, fresh_labels)
+    data_without.auxiliary = ()
+    assert data_digest(*fitted_data(data)) != data_digest(*fitted_data(data_without))
+
+    hyper = Hyper(refit=False)  # so the shipped weights are those calibrated on dev
+    clf = fit_task(data, seed=0, hyper=hyper)
+    assert clf.manifest.training["auxiliary"] == [
+        {"name": "aux/all", "labels": ["ok", "toxic"], "n": 36}
+    ]
+    assert "auxiliary" not in fit_task(data_without, seed=0, hyper=hyper).manifest.training
+    # Rudeness is learnt from the auxiliary labels alone, and the shipped softmax holds it.
+    assert [clf.predict(f"mày {w} thật") for w in _RUDE] == ["OFFENSIVE"] * len(_RUDE)
+    assert [clf.predict(f"trời {w} thật") for w in _KIND] == ["CLEAN"] * len(_KIND)
 
 
 def test_thresholds_hold_their_precision() -> None:

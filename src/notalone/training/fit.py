@@ -16,9 +16,13 @@
    that calibration: once dev has chosen, its labels are better spent on the weights (under
    cross-validation, the held-out fifth of each training fold goes back in the same way).
 
-For Vietnamese offensive language a fastText subword model (``subwords``) is stacked too: its
-log-probabilities on the calibration data (from a model that did not see them) are more inputs
-of step 3, and it is refitted on what the linear models are finally fitted on.
+An auxiliary task (another dataset's labels for the same kind of text, e.g. VLSP 2019's for
+ViHSD) adds an SVM and an NB-SVM of its own labels on the same features: their scores on the
+calibration data, from models that did not see those texts, are more inputs of step 3, and the
+final ones (trained on all of its texts) fold into the same ``W, b``, costing nothing at
+inference. For Vietnamese offensive language a fastText subword model (``subwords``) is stacked
+too: its log-probabilities on the calibration data (from a model that did not see them) are
+more inputs of step 3, and it is refitted on what the linear models are finally fitted on.
 
 Everything is seeded; scikit-learn and fastText are used here only, never at inference.
 """
@@ -42,6 +46,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
 from notalone import __version__
+from notalone.datasets.base import leak_key
 from notalone.detection.classifiers.features import FeatureConfig, View
 from notalone.detection.classifiers.model import Classifier, Manifest
 from notalone.detection.classifiers.subwords import SubwordConfig
@@ -94,6 +99,16 @@ MIN_FLAGGED = 10  # a threshold needs at least this many dev messages above it
 class Split:
     texts: list[str]
     labels: list[str]
+
+
+@dataclass(slots=True)
+class Auxiliary:
+    """Another dataset's labels over texts like the task's (multi-task stacking): its labels
+    need not be the task's, the calibrator learns what they say about them."""
+
+    name: str  # e.g. "vlsp2019-hsd/all"
+    labels: tuple[str, ...]
+    split: Split
 
 
 def data_digest(texts: Sequence[str], labels: Sequence[str]) -> str:
@@ -241,20 +256,45 @@ class TaskData:
     # Where a model runs on traffic with far fewer positives than its calibration data, the
     # same cut flags more innocent messages per true hit: such a task asks for more.
     precision_targets: dict[str, float] = field(default_factory=lambda: dict(PRECISION_TARGETS))
+    auxiliary: tuple[Auxiliary, ...] = ()
+
+
+def auxiliary_data(data: TaskData) -> list[tuple[Auxiliary, Split]]:
+    """Each auxiliary task's examples but those whose text the task itself trains or
+    calibrates on: its models' scores on the calibration data then come from models that never
+    saw those texts, as the scores of new messages will."""
+    own = {leak_key(t) for t in [*data.train.texts, *(data.dev.texts if data.dev else ())]}
+    out = []
+    for aux in data.auxiliary:
+        kept = [
+            (t, label)
+            for t, label in zip(aux.split.texts, aux.split.labels, strict=True)
+            if leak_key(t) not in own
+        ]
+        out.append((aux, Split([t for t, _ in kept], [label for _, label in kept])))
+    return out
 
 
 def seen_texts(data: TaskData) -> list[str]:
     """Every text that shaped the model (dev chooses and calibrates even when not refitted
-    on): what no evaluated text may be."""
-    return [*data.train.texts, *(data.dev.texts if data.dev is not None else ())]
+    on, auxiliary tasks' texts train weights too): what no evaluated text may be."""
+    return [
+        *data.train.texts,
+        *(data.dev.texts if data.dev is not None else ()),
+        *(text for _, split in auxiliary_data(data) for text in split.texts),
+    ]
 
 
 def fitted_data(data: TaskData, hyper: Hyper | None = None) -> tuple[list[str], list[str]]:
-    """Texts and labels the final weights were fitted on (dev too when it is refitted on)."""
+    """Texts and labels the final weights were fitted on (dev too when it is refitted on; an
+    auxiliary task's labels prefixed with its name, as they are not the task's)."""
     texts, labels = list(data.train.texts), list(data.train.labels)
     if data.dev is not None and (hyper or Hyper()).refit:
         texts += data.dev.texts
         labels += data.dev.labels
+    for aux, split in auxiliary_data(data):
+        texts += split.texts
+        labels += [f"{aux.name}:{label}" for label in split.labels]
     return texts, labels
 
 
@@ -274,12 +314,19 @@ class _Candidate:
 
 
 def _calibrate(
-    c: float, w: np.ndarray, b: np.ndarray, scores: np.ndarray, y: np.ndarray, hyper: Hyper
+    c: float,
+    n_classes: int,
+    w: np.ndarray,
+    b: np.ndarray,
+    scores: np.ndarray,
+    y: np.ndarray,
+    hyper: Hyper,
 ) -> _Candidate:
-    """Stack the linear models' scores (and the subword model's log-probabilities, the
-    columns after them) into one softmax, the linear part folded into ``W, b``, and tune its
-    decision bias; the calibration data's macro-F1 compares regularizations."""
-    n_classes, n_linear = w.shape[1] // 2, w.shape[1]
+    """Stack the linear models' scores (the task's and its auxiliary tasks', ``w``'s
+    columns, and the subword model's log-probabilities, the columns after them) into one
+    softmax, the linear part folded into ``W, b``, and tune its decision bias; the calibration
+    data's macro-F1 compares regularizations."""
+    n_linear = w.shape[1]
     calibrator = LogisticRegression(C=hyper.calibration_c, max_iter=5000).fit(scores, y)
     a = calibrator.coef_ if n_classes > 2 else np.vstack([-calibrator.coef_, calibrator.coef_]) / 2
     k = calibrator.intercept_
@@ -322,8 +369,16 @@ def fit_task(
         cal_subwords = _subword_scores(
             train_views, y, n_classes, dev_views, oof_folds, hyper.subwords, seed
         )
+    auxiliary = []
+    for aux, split in auxiliary_data(data):
+        say(f"{data.task}: featurizing {len(split.texts)} texts of the auxiliary {aux.name}")
+        aux_index = {label: i for i, label in enumerate(aux.labels)}
+        aux_y = np.array([aux_index[label] for label in split.labels])
+        aux_x = matrix(featurizer, views(split.texts, data.language))
+        auxiliary.append((aux_x, aux_y, len(aux.labels)))
     grid = C_GRID if hyper.c is None else (hyper.c,)
     best: _Candidate | None = None
+    aux_weights: dict[float, tuple[np.ndarray, np.ndarray]] = {}
     for c in grid:
         say(f"{data.task}: fitting linear models on {featurizer.size} features, C={c}")
         w, b = _linear_models(x, y, n_classes, c, hyper, seed)
@@ -334,9 +389,23 @@ def fit_task(
             for tr, va in oof_folds:
                 fw, fb = _linear_models(x[tr], y[tr], n_classes, c, hyper, seed)
                 cal_scores[va] = x[va] @ fw + fb
+        # Auxiliary models never saw the calibration texts: their scores need no folds.
+        fitted_aux = [_linear_models(ax, ay, n_aux, c, hyper, seed) for ax, ay, n_aux in auxiliary]
+        aux_w = np.hstack([np.zeros((featurizer.size, 0)), *(aw for aw, _ in fitted_aux)])
+        aux_b = np.concatenate([np.zeros(0), *(ab for _, ab in fitted_aux)])
+        aux_weights[c] = aux_w, aux_b
+        cal_scores = np.hstack([cal_scores, cal_x @ aux_w + aux_b])
         if cal_subwords is not None:
             cal_scores = np.hstack([cal_scores, cal_subwords])
-        candidate = _calibrate(c, w, b, cal_scores, cal_y, hyper)
+        candidate = _calibrate(
+            c,
+            n_classes,
+            np.hstack([w, aux_w]),
+            np.concatenate([b, aux_b]),
+            cal_scores,
+            cal_y,
+            hyper,
+        )
         if best is None or candidate.score > best.score + 1e-9:
             best = candidate
     assert best is not None
@@ -346,7 +415,9 @@ def fit_task(
         say(f"{data.task}: refitting on train + dev with C={best.c}")
         all_x = sp.vstack([x, cal_x], format="csr")
         w, b = _linear_models(all_x, np.concatenate([y, cal_y]), n_classes, best.c, hyper, seed)
-        coef, intercept = w @ best.a.T, b @ best.a.T + best.k
+        aux_w, aux_b = aux_weights[best.c]
+        coef = np.hstack([w, aux_w]) @ best.a.T
+        intercept = np.concatenate([b, aux_b]) @ best.a.T + best.k
     subwords = None
     if hyper.subwords is not None:
         say(f"{data.task}: training the subword model")
@@ -388,6 +459,16 @@ def fit_task(
                 "precision_targets": data.precision_targets,
             },
             "n_features": featurizer.size,
+            **(
+                {
+                    "auxiliary": [
+                        {"name": aux.name, "labels": list(aux.labels), "n": len(split.texts)}
+                        for aux, split in auxiliary_data(data)
+                    ]
+                }
+                if data.auxiliary
+                else {}
+            ),
         },
         metrics=metrics,
         libraries={
