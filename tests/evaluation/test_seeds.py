@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from notalone.datasets import load
+from notalone.evaluation.models import ModelConfigs
 from notalone.evaluation.report import markdown
 from notalone.evaluation.runner import ConfigResult, DatasetResult, Runner
+from notalone.training import DATASET_TASKS
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "datasets"
 
@@ -38,3 +42,22 @@ def test_seed_scores_are_reported() -> None:
     assert result.to_json()["configurations"]["model"]["seeds"] == scored.seed_scores
     text = markdown([result], command="notalone evaluate vihsd --markdown", environment="")
     assert "recipe trained with 3 seeds (the shipped one included)" in text
+
+
+def test_a_cross_validated_recipe_keeps_none_of_its_dataset_in_auxiliary_data(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Were VLSP scored with the ViHSD recipe, its folds' texts must leave the auxiliary task
+    # too, or a fold's model would have trained on its own test fold.
+    monkeypatch.setitem(DATASET_TASKS, "vlsp2019-hsd", "vihsd")
+    configs = ModelConfigs(FIXTURES)
+    vlsp = load("vlsp2019-hsd", FIXTURES)
+    recipe = configs._recipe(vlsp)
+    assert recipe is not None
+    [aux] = recipe.auxiliary
+    assert aux.name == "vlsp2019-hsd/all" and aux.split.texts == []
+    fold = vlsp.split("all")[:6]
+    model = configs.fit(vlsp, fold)
+    assert model is not None
+    assert {e.text for e in vlsp.split("all")[6:]}.isdisjoint(model.training_texts())
+    assert "auxiliary" not in model.classifier.manifest.training  # nothing of it was left

@@ -37,12 +37,14 @@ from notalone.detection.types import Assessment
 from notalone.errors import DatasetError
 from notalone.training import DATASET_TASKS, TASKS
 from notalone.training.fit import (
+    Auxiliary,
     Split,
     TaskData,
     data_digest,
     fit_task,
     fitted_data,
     seen_texts,
+    without_texts,
 )
 from notalone.training.tagger import training_examples as tagger_training_examples
 
@@ -147,6 +149,7 @@ class ModelConfigs:
         )
         if recipe is not None:
             data.precision_targets = recipe.precision_targets
+            data.auxiliary = recipe.auxiliary
         return EvalModel(fit_task(data, seed=seed), tuple(seen_texts(data)))
 
     def _recipe(self, ds: Dataset) -> TaskData | None:
@@ -159,12 +162,10 @@ class ModelConfigs:
         if tuple(data.labels) != ds.labels:
             raise DatasetError(f"{ds.name}: labels {ds.labels} differ from {task}'s {data.labels}")
         own = {leak_key(e.text) for e in ds.split("all")}
-        kept = [
-            (t, y)
-            for t, y in zip(data.train.texts, data.train.labels, strict=True)
-            if leak_key(t) not in own
-        ]
-        data.train = Split([t for t, _ in kept], [y for _, y in kept])
+        data.train = without_texts(data.train, own)
+        data.auxiliary = tuple(
+            Auxiliary(aux.name, aux.labels, without_texts(aux.split, own)) for aux in data.auxiliary
+        )
         return data
 
     def reseeded(self, ds: Dataset, seed: int) -> EvalModel:

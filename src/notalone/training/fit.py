@@ -111,6 +111,16 @@ class Auxiliary:
     split: Split
 
 
+def without_texts(split: Split, keys: set[str]) -> Split:
+    """``split`` less the examples whose text's ``leak_key`` is in ``keys``."""
+    kept = [
+        (t, label)
+        for t, label in zip(split.texts, split.labels, strict=True)
+        if leak_key(t) not in keys
+    ]
+    return Split([t for t, _ in kept], [label for _, label in kept])
+
+
 def data_digest(texts: Sequence[str], labels: Sequence[str]) -> str:
     h = hashlib.sha256()
     for text, label in zip(texts, labels, strict=True):
@@ -262,17 +272,11 @@ class TaskData:
 def auxiliary_data(data: TaskData) -> list[tuple[Auxiliary, Split]]:
     """Each auxiliary task's examples but those whose text the task itself trains or
     calibrates on: its models' scores on the calibration data then come from models that never
-    saw those texts, as the scores of new messages will."""
+    saw those texts, as the scores of new messages will. One left without an example of each
+    of its labels cannot train its models and is left out."""
     own = {leak_key(t) for t in [*data.train.texts, *(data.dev.texts if data.dev else ())]}
-    out = []
-    for aux in data.auxiliary:
-        kept = [
-            (t, label)
-            for t, label in zip(aux.split.texts, aux.split.labels, strict=True)
-            if leak_key(t) not in own
-        ]
-        out.append((aux, Split([t for t, _ in kept], [label for _, label in kept])))
-    return out
+    kept = [(aux, without_texts(aux.split, own)) for aux in data.auxiliary]
+    return [(aux, split) for aux, split in kept if set(split.labels) == set(aux.labels)]
 
 
 def seen_texts(data: TaskData) -> list[str]:
@@ -369,8 +373,9 @@ def fit_task(
         cal_subwords = _subword_scores(
             train_views, y, n_classes, dev_views, oof_folds, hyper.subwords, seed
         )
+    aux_data = auxiliary_data(data)
     auxiliary = []
-    for aux, split in auxiliary_data(data):
+    for aux, split in aux_data:
         say(f"{data.task}: featurizing {len(split.texts)} texts of the auxiliary {aux.name}")
         aux_index = {label: i for i, label in enumerate(aux.labels)}
         aux_y = np.array([aux_index[label] for label in split.labels])
@@ -463,10 +468,10 @@ def fit_task(
                 {
                     "auxiliary": [
                         {"name": aux.name, "labels": list(aux.labels), "n": len(split.texts)}
-                        for aux, split in auxiliary_data(data)
+                        for aux, split in aux_data
                     ]
                 }
-                if data.auxiliary
+                if aux_data
                 else {}
             ),
         },
