@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from notalone.detection.classifiers import load_classifiers, view_of_text
+from notalone.errors import DatasetError
 from notalone.training import (
     PARTICIPANT_TASKS,
     SHIPPED,
@@ -32,6 +34,8 @@ from notalone.training.fit import (
 )
 from notalone.training.vectorize import fit_featurizer, matrix, views
 from tests.training.tiny import LABELS, tiny_split
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "datasets"
 
 
 def _task(dev: bool) -> TaskData:
@@ -208,6 +212,12 @@ def test_thresholds_hold_their_precision() -> None:
     for level, target in (("low", 0.6), ("medium", 0.85)):
         flagged = p >= cuts[level]
         assert y[flagged].mean() >= target
+
+
+def test_vihsd_names_the_auxiliary_data_it_misses(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "vihsd", tmp_path / "vihsd")
+    with pytest.raises(DatasetError, match=r"stacks VLSP 2019's labels: .*vlsp2019-hsd not found"):
+        TASKS["vihsd"](tmp_path)
 
 
 def test_task_table() -> None:

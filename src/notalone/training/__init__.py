@@ -19,6 +19,7 @@ from notalone.datasets import Dataset, Example, load
 from notalone.datasets.base import leak_key
 from notalone.datasets.leakage import evaluated_texts, held_out
 from notalone.detection.classifiers.model import Classifier, Manifest
+from notalone.errors import DatasetError
 from notalone.training.fit import (
     PRECISION_TARGETS,
     Auxiliary,
@@ -104,7 +105,10 @@ def _vlsp_auxiliary(data_dir: Path) -> Auxiliary:
     # ViHSD's nested out-of-fold macro-F1 from 0.662 to 0.665. ``evaluate --all`` leaves VLSP
     # out (a training source), so its own texts are not banned here; evaluated alone, its fused
     # row runs without this model.
-    ds = load("vlsp2019-hsd", data_dir)
+    try:
+        ds = load("vlsp2019-hsd", data_dir)
+    except DatasetError as err:
+        raise DatasetError(f"the vihsd task stacks VLSP 2019's labels: {err}") from err
     banned = evaluated_texts("vi", data_dir, skip=("vlsp2019-hsd",))
     kept = [e for e in ds.split("all") if leak_key(e.text) not in banned]
     return Auxiliary(
