@@ -149,27 +149,28 @@ def test_regularization_is_chosen_on_calibration_data(dev: bool) -> None:
 
 _RUDE = ("ngu", "cút", "óc chó", "đồ rác", "mất dạy", "khốn nạn")
 _KIND = ("đẹp", "cảm ơn", "vui", "tuyệt", "dễ thương", "giỏi")
+# Every training text is rude and kind at once, labelled at random below: the task's own labels
+# say nothing. Dev follows rudeness: only an auxiliary task can teach it.
+_TRAIN = [f"{r} mà {k} lần {i}" for i in range(4) for r in _RUDE for k in _KIND]
+_DEV = [
+    (f"bạn {w} quá {i}", "OFFENSIVE" if w in _RUDE else "CLEAN")
+    for i in range(2)
+    for w in (*_RUDE, *_KIND)
+]
 
 
-def _aux_task(aux_texts: list[str], aux_labels: list[str]) -> TaskData:
-    """A task whose own training labels say nothing (every text is rude and kind at once,
-    labelled at random) and whose dev follows rudeness: only the auxiliary task can teach it."""
-    rng = np.random.default_rng(0)
-    train = [f"{r} mà {k} lần {i}" for i in range(4) for r in _RUDE for k in _KIND]
-    dev = [f"bạn {w} quá {i}" for i in range(2) for w in (*_RUDE, *_KIND)]
+def _aux_task(*auxiliary: Auxiliary) -> TaskData:
+    labels = np.random.default_rng(0).choice(["CLEAN", "OFFENSIVE"], len(_TRAIN))
     return TaskData(
         task="tiny_aux",
         language="vi",
         category="cyberbullying",
         labels=("CLEAN", "OFFENSIVE"),
         positive=("OFFENSIVE",),
-        train=Split(train, [str(v) for v in rng.choice(["CLEAN", "OFFENSIVE"], len(train))]),
-        dev=Split(
-            dev,
-            [("OFFENSIVE" if w in _RUDE else "CLEAN") for _ in range(2) for w in (*_RUDE, *_KIND)],
-        ),
+        train=Split(_TRAIN, [str(label) for label in labels]),
+        dev=Split([text for text, _ in _DEV], [label for _, label in _DEV]),
         sources={"datasets": ["fixture"]},
-        auxiliary=(Auxiliary("aux/all", ("ok", "toxic"), Split(aux_texts, aux_labels)),),
+        auxiliary=auxiliary,
     )
 
 
@@ -179,26 +180,21 @@ def test_an_auxiliary_task_is_stacked_and_folded_into_the_weights() -> None:
         *(f"hôm nay {w} ghê {i}" for i in range(3) for w in _KIND),
     ]
     fresh_labels = ["toxic"] * 18 + ["ok"] * 18
-    data = _aux_task(fresh, fresh_labels)
-    own = data.train.texts[0], data.dev.texts[0]  # type: ignore[union-attr]
-    data.auxiliary = (
-        Auxiliary("aux/all", ("ok", "toxic"), Split([*own, *fresh], ["ok", "ok", *fresh_labels])),
-    )
+    aux = Split([_TRAIN[0], _DEV[0][0], *fresh], ["ok", "ok", *fresh_labels])
+    data = _aux_task(Auxiliary("aux/all", ("ok", "toxic"), aux))
     # The task's own texts leave the auxiliary task: its scores on them must be unseen.
     [(_, kept)] = auxiliary_data(data)
     assert kept.texts == fresh
     assert set(fresh) <= set(seen_texts(data))
     assert fitted_data(data)[1][-36:] == [f"aux/all:{label}" for label in fresh_labels]
-    data_without = _aux_task(fresh, fresh_labels)
-    data_without.auxiliary = ()
-    assert data_digest(*fitted_data(data)) != data_digest(*fitted_data(data_without))
+    assert data_digest(*fitted_data(data)) != data_digest(*fitted_data(_aux_task()))
 
     hyper = Hyper(refit=False)  # so the shipped weights are those calibrated on dev
     clf = fit_task(data, seed=0, hyper=hyper)
     assert clf.manifest.training["auxiliary"] == [
         {"name": "aux/all", "labels": ["ok", "toxic"], "n": 36}
     ]
-    assert "auxiliary" not in fit_task(data_without, seed=0, hyper=hyper).manifest.training
+    assert "auxiliary" not in fit_task(_aux_task(), seed=0, hyper=hyper).manifest.training
     # Rudeness is learnt from the auxiliary labels alone, and the shipped softmax holds it.
     assert [clf.predict(f"mày {w} thật") for w in _RUDE] == ["OFFENSIVE"] * len(_RUDE)
     assert [clf.predict(f"trời {w} thật") for w in _KIND] == ["CLEAN"] * len(_KIND)
