@@ -104,7 +104,8 @@ def _vlsp_auxiliary(data_dir: Path) -> Auxiliary:
     # lowered test macro-F1 (0.657 -> 0.655 at C=0.1), stacked as a model of its own it took
     # ViHSD's nested out-of-fold macro-F1 from 0.662 to 0.665. ``evaluate --all`` leaves VLSP
     # out (a training source), so its own texts are not banned here; evaluated alone, it is
-    # cross-validated, and a model trained on its folds stands in for this one in every row.
+    # cross-validated, and a model trained on its folds stands in for this one (model and
+    # fused rows).
     try:
         ds = load("vlsp2019-hsd", data_dir)
     except DatasetError as err:
