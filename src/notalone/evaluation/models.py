@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -135,21 +135,22 @@ class ModelConfigs:
             )
             fit_split = Split([texts[i] for i in fit_idx], [labels[i] for i in fit_idx])
             cal_split = Split([texts[i] for i in cal_idx], [labels[i] for i in cal_idx])
-        data = TaskData(
-            task=recipe.task if recipe else ds.name,
-            language=ds.language,
-            category=recipe.category if recipe else ds.category or "harmful_content",
-            labels=ds.labels,
-            positive=ds.positive,
-            train=fit_split,
-            dev=cal_split,
-            sources={
-                "datasets": [f"{ds.name}/train", *(recipe.sources["datasets"] if recipe else ())]
-            },
-        )
-        if recipe is not None:
-            data.precision_targets = recipe.precision_targets
-            data.auxiliary = recipe.auxiliary
+        sources = {
+            "datasets": [f"{ds.name}/train", *(recipe.sources["datasets"] if recipe else ())]
+        }
+        if recipe is not None:  # all of it: category, precision targets, auxiliary data
+            data = replace(recipe, train=fit_split, dev=cal_split, sources=sources)
+        else:
+            data = TaskData(
+                task=ds.name,
+                language=ds.language,
+                category=ds.category or "harmful_content",
+                labels=ds.labels,
+                positive=ds.positive,
+                train=fit_split,
+                dev=cal_split,
+                sources=sources,
+            )
         return EvalModel(fit_task(data, seed=seed), tuple(seen_texts(data)))
 
     def _recipe(self, ds: Dataset) -> TaskData | None:
