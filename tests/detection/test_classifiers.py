@@ -71,6 +71,21 @@ def test_probabilities(vihsd: Classifier) -> None:
     assert vihsd.predict_proba("")["CLEAN"] > 0.5  # no features: the prior
 
 
+def test_a_decision_limited_to_risk_labels_keeps_the_decision_bias(vihsd: Classifier) -> None:
+    # OFFENSIVE and HATE have their own decision biases: make the one with the smaller bias
+    # likelier, by less than the gap; the tuned decision picks the other, limited or not.
+    low, high = sorted((1, 2), key=lambda i: vihsd.decision_bias[i])
+    gap = vihsd.decision_bias[high] - vihsd.decision_bias[low]
+    probs = np.zeros(3)
+    probs[[0, low, high]] = 0.1, 0.9, 0.9 * np.exp(-gap / 2)
+    probs /= probs.sum()
+    assert gap > 0 and probs[low] > probs[high]
+    assert vihsd.decide(probs) == vihsd.decide(probs, risky=True) == high
+    assert vihsd.decide(probs, risky=False) == 0  # CLEAN, the one other label
+    assert vihsd.predict(TEXT, risky=False) == "CLEAN"
+    assert vihsd.predict(TEXT, risky=True) in ("OFFENSIVE", "HATE")
+
+
 def test_round_trip(tmp_path: Path, vihsd: Classifier) -> None:
     vihsd.save(tmp_path)
     again = Classifier.load(tmp_path / "vihsd.json")

@@ -249,18 +249,14 @@ class ModelConfigs:
 
     def fused(self, model: EvalModel, rules_engine: Engine, flagged: Flagged) -> Predict:
         """The engine's verdict with ``model`` as its classifier, in the dataset's labels:
-        ``flagged`` → the model's likeliest risk label, not → its likeliest other label."""
+        ``flagged`` → the risk label the model's own decision rule (its tuned decision bias)
+        picks among the risk labels, not → the one it picks among the others."""
         engine = self.engine(model, rules_engine)
         clf = model.classifier
         language = clf.manifest.language
-        risky = clf.positive
-        labels = clf.labels
 
         def predict(text: str) -> str:
-            is_risky = flagged(engine.analyze(text, language))
-            probs = clf.predict_proba(text)
-            pool = [label for label, pos in zip(labels, risky, strict=True) if pos == is_risky]
-            return max(pool, key=probs.__getitem__)
+            return clf.predict(text, risky=flagged(engine.analyze(text, language)))
 
         return predict
 

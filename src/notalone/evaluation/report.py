@@ -53,7 +53,9 @@ def markdown(results: Sequence[DatasetResult], *, command: str, environment: str
         "for the risk class. The rules and fused rows count a message as risky when `analyze` "
         "flags (severity ≥ `medium`) a category answering the dataset's: its own, plus `threat` "
         "for offensive language and `sexual_content` / `sextortion` for grooming; on the "
-        "false-alarm slices every category counts. Cross-validated numbers are the mean over 5 "
+        "false-alarm slices every category counts; the fused row's label (e.g. hate or "
+        "offensive) is the one the model's own decision picks among the risk labels, or among "
+        "the others. Cross-validated numbers are the mean over 5 "
         "folds (± sd in the JSON output). Published numbers marked † are recalled or "
         "unverified in `SOURCE.md`: do not quote them as fact. msg/s is one message per call "
         "on one core.",

@@ -131,13 +131,18 @@ class Classifier:
         probs = self._proba_text(text)
         return {label: float(p) for label, p in zip(self.labels, probs, strict=True)}
 
-    def predict(self, text: str) -> str:
-        """The label with the dev-tuned decision bias applied (the headline-metric decision)."""
-        return self.labels[self.decide(self._proba_text(text))]
+    def predict(self, text: str, risky: bool | None = None) -> str:
+        """The label with the dev-tuned decision bias applied (the headline-metric decision);
+        ``risky`` limits it to the positive labels (True) or to the others (False)."""
+        return self.labels[self.decide(self._proba_text(text), risky)]
 
-    def decide(self, probs: np.ndarray) -> int:
-        """Index of the label chosen from calibrated probabilities, with the decision bias."""
-        return int(np.argmax(np.log(probs + 1e-12) + self.decision_bias))
+    def decide(self, probs: np.ndarray, risky: bool | None = None) -> int:
+        """Index of the label chosen from calibrated probabilities, with the decision bias
+        (among the positive labels or the others only, when ``risky`` says which)."""
+        score = np.log(probs + 1e-12) + self.decision_bias
+        if risky is not None:
+            score = np.where(self.positive == risky, score, -np.inf)
+        return int(np.argmax(score))
 
     def positive_probability(self, probs: np.ndarray) -> float:
         return float(probs[self.positive].sum())
