@@ -63,7 +63,7 @@ def evaluate(
         1,
         "--seeds",
         min=1,
-        help="Also retrain each shipped model's recipe with this many seeds (mean ± sd).",
+        help="Also retrain the model of each official test split with this many seeds (mean ± sd).",
     ),
     conversations: bool = typer.Option(
         False,

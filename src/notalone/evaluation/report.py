@@ -110,8 +110,8 @@ def _section(result: DatasetResult, marks: list[Published]) -> list[str]:
         scores = seeded.seed_scores
         out += [
             "",
-            f"Seed variation: the shipped model's recipe trained with {len(scores)} seeds (the "
-            f"shipped one included) scores `{head}` {statistics.fmean(scores):.4f} ± "
+            f"Seed variation: the model's recipe trained with {len(scores)} seeds (the one "
+            f"scored above included) scores `{head}` {statistics.fmean(scores):.4f} ± "
             f"{statistics.pstdev(scores):.4f} (min {min(scores):.4f}, max {max(scores):.4f}).",
         ]
     return [*out, ""]
