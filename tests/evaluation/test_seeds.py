@@ -47,8 +47,8 @@ def test_seed_scores_are_reported() -> None:
 
 
 def test_an_official_split_without_a_shipped_model_reports_its_seeds_too() -> None:
-    # The evaluation's own recipe, retrained per seed on the same split: its calibration fifth
-    # is drawn with the seed, so the scores differ as the seed does, each on the same test.
+    # No shipped model: the evaluation's own recipe, retrained per seed on the same split and
+    # scored on the same test.
     train = [Example(f"you should end it all tonight {i}", "suicide") for i in range(12)]
     train += [Example(f"so tired and sad again today {i}", "depression") for i in range(12)]
     test = [Example("end it all tonight", "suicide"), Example("sad again today", "depression")]
