@@ -183,9 +183,23 @@ def _environment(engine: Engine, *, participant: bool = False) -> str:
         except ArtifactError:
             pass
     return (
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"Machine: {platform.machine()}{cpu_model()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}; rules {engine.ruleset.digest}; models {models or 'none'}."
     )
+
+
+def cpu_model(cpuinfo: Path = Path("/proc/cpuinfo")) -> str:
+    """The CPU model after a comma where the OS names it (Linux's ``cpuinfo``), else empty:
+    msg/s from two runs compare only on the same kind of CPU."""
+    try:
+        with cpuinfo.open(encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                key, _, value = line.partition(":")
+                if key.strip() == "model name" and value.strip():
+                    return f", {value.strip()}"
+    except OSError:
+        pass
+    return ""
 
 
 @contextmanager
