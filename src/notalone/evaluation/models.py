@@ -37,7 +37,6 @@ from notalone.detection.types import Assessment
 from notalone.errors import DatasetError
 from notalone.training import DATASET_TASKS, TASKS
 from notalone.training.fit import (
-    Auxiliary,
     Split,
     TaskData,
     data_digest,
@@ -125,7 +124,7 @@ class ModelConfigs:
             )
         if dev:
             fit_split = Split(texts, labels)
-            cal_split = Split([e.text for e in dev], [e.label for e in dev])
+            cal_split = Split.of(dev)
         else:
             fit_idx, cal_idx = train_test_split(
                 np.arange(len(texts)),
@@ -165,7 +164,7 @@ class ModelConfigs:
         own = {leak_key(e.text) for e in ds.split("all")}
         data.train = without_texts(data.train, own)
         data.auxiliary = tuple(
-            Auxiliary(aux.name, aux.labels, without_texts(aux.split, own)) for aux in data.auxiliary
+            replace(aux, split=without_texts(aux.split, own)) for aux in data.auxiliary
         )
         return data
 

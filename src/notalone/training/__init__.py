@@ -27,6 +27,7 @@ from notalone.training.fit import (
     Split,
     TaskData,
     fit_task,
+    without_texts,
 )
 from notalone.training.links import with_links, with_numbers
 from notalone.training.participants import TASK as PARTICIPANT_TASK
@@ -53,8 +54,8 @@ def _dataset_task(
         category=ds.category or "harmful_content",
         labels=ds.labels,
         positive=ds.positive,
-        train=Split([e.text for e in train], [e.label for e in train]),
-        dev=None if dev is None else Split([e.text for e in dev], [e.label for e in dev]),
+        train=Split.of(train),
+        dev=None if dev is None else Split.of(dev),
         sources=sources,
         notes=notes,
     )
@@ -111,9 +112,8 @@ def _vlsp_auxiliary(data_dir: Path) -> Auxiliary:
     except DatasetError as err:
         raise DatasetError(f"the vihsd task stacks VLSP 2019's labels: {err}") from err
     banned = evaluated_texts("vi", data_dir, skip=("vlsp2019-hsd",))
-    kept = [e for e in ds.split("all") if leak_key(e.text) not in banned]
     return Auxiliary(
-        "vlsp2019-hsd/all", ds.labels, Split([e.text for e in kept], [e.label for e in kept])
+        "vlsp2019-hsd/all", ds.labels, without_texts(Split.of(ds.split("all")), banned)
     )
 
 

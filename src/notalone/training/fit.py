@@ -46,7 +46,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
 from notalone import __version__
-from notalone.datasets.base import leak_key
+from notalone.datasets.base import Example, leak_key
 from notalone.detection.classifiers.features import FeatureConfig, View
 from notalone.detection.classifiers.model import Classifier, Manifest
 from notalone.detection.classifiers.subwords import SubwordConfig
@@ -99,6 +99,10 @@ MIN_FLAGGED = 10  # a threshold needs at least this many dev messages above it
 class Split:
     texts: list[str]
     labels: list[str]
+
+    @classmethod
+    def of(cls, examples: Sequence[Example]) -> Split:
+        return cls([e.text for e in examples], [e.label for e in examples])
 
 
 @dataclass(slots=True)
