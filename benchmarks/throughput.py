@@ -46,6 +46,7 @@ from notalone.detection.rules.detector import RuleDetector
 from notalone.detection.rules.matcher import GAP
 from notalone.detection.rules.pack import RuleSet
 from notalone.detection.types import Assessment
+from notalone.machine import cpu_model
 from notalone.taxonomy import FLAG_SEVERITY
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -346,16 +347,8 @@ def _flagged(result: object) -> bool:
 
 
 def machine() -> dict[str, str]:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        cpu = platform.processor() or "unknown"
     return {
-        "cpu": cpu,
+        "cpu": cpu_model() or platform.processor() or "unknown",
         "cores_online": str(os.cpu_count()),
         "python": f"{platform.python_implementation()} {platform.python_version()}",
         "platform": platform.platform(),

@@ -6,7 +6,6 @@ import csv
 import json
 from pathlib import Path
 
-from notalone.cli.evaluate import cpu_model
 from tests.shared_data import needs_shared
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "datasets"
@@ -89,19 +88,6 @@ def test_markdown_report_is_written(cli, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr.decode()
     text = report.read_text(encoding="utf-8")
     assert "## mine" in text and "NotAlone rules only" in text and "Baseline" in text
-
-
-def test_the_report_names_the_cpu_model_where_the_os_says(tmp_path: Path) -> None:
-    cpuinfo = tmp_path / "cpuinfo"
-    cpuinfo.write_text(
-        "processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC 7B13\n\n"
-        "processor\t: 1\nmodel name\t: AMD EPYC 7B13\n",
-        encoding="utf-8",
-    )
-    assert cpu_model(cpuinfo) == ", AMD EPYC 7B13"
-    cpuinfo.write_text("processor\t: 0\nmodel name\t:\n", encoding="utf-8")  # blank: omit
-    assert cpu_model(cpuinfo) == ""
-    assert cpu_model(tmp_path / "missing") == ""  # not Linux
 
 
 def test_span_dataset_reports_span_f1(cli) -> None:

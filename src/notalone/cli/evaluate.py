@@ -21,6 +21,7 @@ from notalone.errors import ArtifactError, InputError
 from notalone.evaluation.conversations import STREAM_MAX_BYTES, run_predators, run_scenarios
 from notalone.evaluation.report import conversations_markdown, markdown
 from notalone.evaluation.runner import CONFIGS, DatasetResult, Runner
+from notalone.machine import cpu_model
 
 # Datasets whose protocol is a smoke test or a training-only source are skipped by --all.
 _NOT_IN_ALL = ("vlsp2019-hsd",)
@@ -182,24 +183,11 @@ def _environment(engine: Engine, *, participant: bool = False) -> str:
             models += f"{', ' if models else ''}{shipped.source} {sha}"
         except ArtifactError:
             pass
+    machine = ", ".join(filter(None, (platform.machine(), cpu_model())))
     return (
-        f"Machine: {platform.machine()}{cpu_model()}, {os.cpu_count()} cores, Python "
+        f"Machine: {machine}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}; rules {engine.ruleset.digest}; models {models or 'none'}."
     )
-
-
-def cpu_model(cpuinfo: Path = Path("/proc/cpuinfo")) -> str:
-    """The CPU model after a comma where the OS names it (Linux's ``cpuinfo``), else empty:
-    msg/s from two runs compare only on the same kind of CPU."""
-    try:
-        with cpuinfo.open(encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                key, _, value = line.partition(":")
-                if key.strip() == "model name" and value.strip():
-                    return f", {value.strip()}"
-    except OSError:
-        pass
-    return ""
 
 
 @contextmanager
